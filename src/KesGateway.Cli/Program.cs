@@ -1,0 +1,3 @@
+using KesGateway.Cli;
+
+return await KesCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,9 @@
+namespace KesGateway.Server.Hosting;
+
+/// <summary>The composition root that the CLI's <c>server</c> command and the tests call.</summary>
+public static class GatewayApp
+{
+    /// <summary>Gets the product version reported by <c>/version</c> and <c>kesgw --version</c>.</summary>
+    public static string Version { get; } =
+        typeof(GatewayApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}
