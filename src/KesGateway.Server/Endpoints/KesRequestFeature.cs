@@ -1,0 +1,31 @@
+using KesGateway.Core.Policy;
+using KesGateway.Server.Hosting;
+
+namespace KesGateway.Server.Endpoints;
+
+/// <summary>The per-request facts the pipeline establishes, in order: route, identity, decision.</summary>
+public sealed class KesRequestFeature
+{
+    /// <summary>Creates the feature for a matched route.</summary>
+    public KesRequestFeature(ServerState state, KesRoute route, string resource)
+    {
+        State = state;
+        Route = route;
+        Resource = resource;
+    }
+
+    /// <summary>Gets the state snapshot this request is served with, taken once when it arrived.</summary>
+    public ServerState State { get; }
+
+    /// <summary>Gets the matched route.</summary>
+    public KesRoute Route { get; }
+
+    /// <summary>Gets the percent-decoded rest of the path after a subtree route (a key, policy, identity or pattern).</summary>
+    public string Resource { get; }
+
+    /// <summary>Gets or sets the caller's identity, once authentication has run and found one.</summary>
+    public string? Identity { get; set; }
+
+    /// <summary>Gets or sets the authorization decision, once the policy check has run.</summary>
+    public PolicyDecision? Decision { get; set; }
+}

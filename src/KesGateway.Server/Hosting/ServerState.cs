@@ -1,0 +1,13 @@
+using KesGateway.Core.Keystore;
+using KesGateway.Core.Policy;
+using KesGateway.Server.Configuration;
+using KesGateway.Server.Endpoints;
+
+namespace KesGateway.Server.Hosting;
+
+/// <summary>Everything a request needs from the configuration, as one immutable snapshot swapped whole on reload.</summary>
+/// <param name="Config">The validated configuration.</param>
+/// <param name="Policies">The admin identity and policies.</param>
+/// <param name="Routes">The route table after <c>api:</c> overrides.</param>
+/// <param name="KeyStore">The keystore.</param>
+public sealed record ServerState(ServerConfig Config, PolicySet Policies, KesRouteTable Routes, IKeyStore KeyStore);

@@ -1,0 +1,28 @@
+namespace KesGateway.Server.Hosting;
+
+/// <summary>Holds the current <see cref="ServerState"/>; readers take one snapshot per request and never lock.</summary>
+public sealed class ServerStateHolder
+{
+    private volatile ServerState _current;
+
+    /// <summary>Creates the holder with the first state.</summary>
+    public ServerStateHolder(ServerState initial, DateTimeOffset startTime)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        _current = initial;
+        StartTime = startTime;
+    }
+
+    /// <summary>Gets the current state.</summary>
+    public ServerState Current => _current;
+
+    /// <summary>Gets when the server started; KES reports it as every policy's and identity's creation time.</summary>
+    public DateTimeOffset StartTime { get; }
+
+    /// <summary>Replaces the state and returns the previous one, so its resources can be released.</summary>
+    public ServerState Swap(ServerState next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return Interlocked.Exchange(ref _current, next);
+    }
+}

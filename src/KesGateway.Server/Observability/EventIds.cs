@@ -1,0 +1,17 @@
+namespace KesGateway.Server;
+
+/// <summary>Every log event id of the server, in one registry so ids never collide.</summary>
+internal static class EventIds
+{
+    public const int ServerStarted = 1;
+    public const int ServerStopping = 2;
+    public const int ConfigReloaded = 10;
+    public const int ConfigReloadFailed = 11;
+    public const int ConfigWarning = 12;
+    public const int AccessDeniedUnknownIdentity = 100;
+    public const int AccessDeniedByPolicy = 101;
+    public const int ClientIdentityRejected = 102;
+    public const int KeyStoreError = 200;
+    public const int NotReady = 201;
+    public const int UnhandledError = 500;
+}
