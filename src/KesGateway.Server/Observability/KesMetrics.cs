@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace KesGateway.Server.Observability;
+
+/// <summary>The metrics KES exposes on <c>/v1/metrics</c>, with KES's names, in Prometheus text format 0.0.4 (kes-compat §11).</summary>
+/// <remarks>
+/// Kept as plain counters rather than System.Diagnostics.Metrics instruments: the names, HELP texts and the SDK's
+/// one-sample-per-family rule are part of the wire contract, and an exporter would rename them.
+/// </remarks>
+public sealed class KesMetrics
+{
+    private static readonly double[] Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 3, 5, 10];
+
+    private readonly ConcurrentDictionary<int, long> _byCode = new();
+    private readonly long[] _bucketCounts = new long[Buckets.Length];
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private long _active;
+    private long _histogramCount;
+    private long _histogramSumMicros;
+
+    /// <summary>Creates the metrics.</summary>
+    public KesMetrics(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+        _started = time.GetTimestamp();
+    }
+
+    /// <summary>Marks a counted request as started.</summary>
+    public void RequestStarted() => Interlocked.Increment(ref _active);
+
+    /// <summary>Marks a counted request as finished with <paramref name="status"/> after <paramref name="elapsed"/>.</summary>
+    public void RequestFinished(int status, TimeSpan elapsed)
+    {
+        Interlocked.Decrement(ref _active);
+        _byCode.AddOrUpdate(status, 1, static (_, n) => n + 1);
+        Interlocked.Increment(ref _histogramCount);
+        Interlocked.Add(ref _histogramSumMicros, (long)(elapsed.TotalMicroseconds));
+        var seconds = elapsed.TotalSeconds;
+        for (var i = 0; i < Buckets.Length; i++)
+        {
+            if (seconds <= Buckets[i])
+            {
+                Interlocked.Increment(ref _bucketCounts[i]);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Renders every metric; log-event counts come from the two log streams.</summary>
+    public string Render(long errorEvents, long auditEvents)
+    {
+        var sb = new StringBuilder(4096);
+        var codes = _byCode.ToArray().OrderBy(kv => kv.Key).ToArray();
+        Family(sb, "kes_http_request_success", "counter", "Number of requests that have been served successfully.", codes.Where(c => c.Key < 400));
+        Family(sb, "kes_http_request_error", "counter", "Number of request that failed due to some error. (HTTP 4xx status code)", codes.Where(c => c.Key is >= 400 and < 500));
+        Family(sb, "kes_http_request_failure", "counter", "Number of request that failed due to some internal failure. (HTTP 5xx status code)", codes.Where(c => c.Key >= 500));
+        Single(sb, "kes_http_request_active", "gauge", "Number of active requests that are not finished, yet.", Interlocked.Read(ref _active));
+
+        sb.Append("# HELP kes_http_response_time Histogram of request response times spawning from 10ms to 10s.\n# TYPE kes_http_response_time histogram\n");
+        long cumulative = 0;
+        for (var i = 0; i < Buckets.Length; i++)
+        {
+            cumulative += Interlocked.Read(ref _bucketCounts[i]);
+            sb.Append(CultureInfo.InvariantCulture, $"kes_http_response_time_bucket{{le=\"{Buckets[i].ToString(CultureInfo.InvariantCulture)}\"}} {cumulative}\n");
+        }
+
+        var count = Interlocked.Read(ref _histogramCount);
+        sb.Append(CultureInfo.InvariantCulture, $"kes_http_response_time_bucket{{le=\"+Inf\"}} {count}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"kes_http_response_time_sum {(Interlocked.Read(ref _histogramSumMicros) / 1e6).ToString("R", CultureInfo.InvariantCulture)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"kes_http_response_time_count {count}\n");
+
+        Single(sb, "kes_log_error_events", "counter", "Number of error log events written to error log targets.", errorEvents);
+        Single(sb, "kes_log_audit_events", "counter", "Number of audit log events written to audit log targets.", auditEvents);
+        var uptime = Math.Round(_time.GetElapsedTime(_started).TotalSeconds, 2);
+        sb.Append("# HELP kes_system_up_time The time the server has been up and running in seconds.\n# TYPE kes_system_up_time gauge\n")
+          .Append(CultureInfo.InvariantCulture, $"kes_system_up_time {uptime.ToString("R", CultureInfo.InvariantCulture)}\n");
+        Single(sb, "kes_system_num_cpu", "gauge", "The number of logical CPUs available on the system.", Environment.ProcessorCount);
+        Single(sb, "kes_system_num_cpu_used", "gauge", "The number of logical CPUs usable by the server.", Environment.ProcessorCount);
+        Single(sb, "kes_system_num_threads", "gauge", "The number of concurrently running threads.", Process.GetCurrentProcess().Threads.Count);
+        var gc = GC.GetGCMemoryInfo();
+        Single(sb, "kes_system_mem_heap_used", "gauge", "The number of bytes currently allocated on the heap memory.", gc.HeapSizeBytes);
+        // .NET does not count live objects; the family must still carry exactly one sample for the SDK.
+        Single(sb, "kes_system_mem_heap_objects", "gauge", "The number of objects currently allocated on the heap memory.", 0);
+        Single(sb, "kes_system_mem_stack_used", "gauge", "The number of bytes currently used on the stack memory.", 0);
+        return sb.ToString();
+    }
+
+    // The Go registry omits a labelled family until its first sample; the SDK rejects empty families.
+    private static void Family(StringBuilder sb, string name, string type, string help, IEnumerable<KeyValuePair<int, long>> samples)
+    {
+        var list = samples.ToArray();
+        if (list.Length == 0)
+        {
+            return;
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+        foreach (var (code, value) in list)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{name}{{code=\"{code}\"}} {value}\n");
+        }
+    }
+
+    private static void Single(StringBuilder sb, string name, string type, string help, long value) =>
+        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
+}

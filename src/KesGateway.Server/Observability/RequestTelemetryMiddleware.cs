@@ -1,0 +1,54 @@
+using KesGateway.Core.Protocol;
+using KesGateway.Server.Endpoints;
+using Microsoft.AspNetCore.Http;
+
+namespace KesGateway.Server.Observability;
+
+/// <summary>Audits every request, rejections included (kes-compat §10; KES itself audits only create, import and delete).</summary>
+/// <remarks>Outermost after error handling, so it sees the final status code of every answer.</remarks>
+public sealed class RequestTelemetryMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the middleware.</summary>
+    public RequestTelemetryMiddleware(RequestDelegate next, AuditLog audit, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(time);
+        _next = next;
+        _audit = audit;
+        _time = time;
+    }
+
+    /// <summary>Runs the request and records it.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var started = _time.GetTimestamp();
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            var elapsed = _time.GetElapsedTime(started);
+            var request = context.Features.Get<KesRequestFeature>();
+            _audit.Write(
+                new AuditEvent
+                {
+                    Time = _time.GetUtcNow(),
+                    Request = new AuditRequest
+                    {
+                        IP = context.Connection.RemoteIpAddress?.ToString(),
+                        Path = context.Request.Path.Value ?? "/",
+                        Identity = request?.Identity,
+                    },
+                    Response = new AuditResponse { Code = context.Response.StatusCode, Time = (long)(elapsed.Ticks * 100) },
+                },
+                context.Request.Method);
+        }
+    }
+}
