@@ -12,6 +12,7 @@ internal static class EventIds
     public const int AccessDeniedByPolicy = 101;
     public const int ClientIdentityRejected = 102;
     public const int KeyStoreError = 200;
+    public const int KeyStoreCorruptKey = 202;
     public const int NotReady = 201;
     public const int UnhandledError = 500;
 }
