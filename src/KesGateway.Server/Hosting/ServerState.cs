@@ -1,7 +1,9 @@
+using System.Net.Security;
 using KesGateway.Core.Keystore;
 using KesGateway.Core.Policy;
 using KesGateway.Server.Configuration;
 using KesGateway.Server.Endpoints;
+using KesGateway.Server.Tls;
 
 namespace KesGateway.Server.Hosting;
 
@@ -10,4 +12,12 @@ namespace KesGateway.Server.Hosting;
 /// <param name="Policies">The admin identity and policies.</param>
 /// <param name="Routes">The route table after <c>api:</c> overrides.</param>
 /// <param name="KeyStore">The keystore.</param>
-public sealed record ServerState(ServerConfig Config, PolicySet Policies, KesRouteTable Routes, IKeyStore KeyStore);
+/// <param name="ServerCertificate">The server's certificate and chain, ready for the TLS handshake.</param>
+/// <param name="ClientCertificates">How client certificates are requested and verified.</param>
+public sealed record ServerState(
+    ServerConfig Config,
+    PolicySet Policies,
+    KesRouteTable Routes,
+    IKeyStore KeyStore,
+    SslStreamCertificateContext ServerCertificate,
+    ClientCertificatePolicy ClientCertificates);

@@ -1,0 +1,62 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using KesGateway.Server.Authentication;
+using KesGateway.Server.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace KesGateway.Server.Tls;
+
+/// <summary>Builds each connection's TLS options from the current state, and computes the client identity in the handshake.</summary>
+/// <remarks>
+/// One callback per connection is the single mechanism for both the server certificate (swapped on reload, later chosen
+/// by SNI per tenant) and the identity: the validation callback sees the whole chain the client sent, which KES's
+/// rules need (CA certificates skipped, exactly one leaf), and the result is kept on the connection for its requests.
+/// </remarks>
+public static class TlsHandshake
+{
+    /// <summary>Creates Kestrel's handshake callback options over <paramref name="state"/>.</summary>
+    public static TlsHandshakeCallbackOptions Create(ServerStateHolder state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new TlsHandshakeCallbackOptions
+        {
+            HandshakeTimeout = TimeSpan.FromSeconds(10),
+            OnConnection = context =>
+            {
+                var current = state.Current;
+                var policy = current.ClientCertificates;
+                var items = context.Connection.Items;
+                var options = new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = current.ServerCertificate,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    ClientCertificateRequired = true,
+                    ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                    {
+                        if (certificate is null)
+                        {
+                            items[ConnectionIdentity.ItemKey] = new ConnectionIdentity(null, Core.Protocol.KesErrors.ClientCertificateRequired);
+                            return !policy.Required;
+                        }
+
+                        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+
+                        // ExtraStore holds the other certificates the client sent, in the order it sent them.
+                        var presented = new List<X509Certificate2> { leaf };
+                        if (chain is not null)
+                        {
+                            presented.AddRange(chain.ChainPolicy.ExtraStore);
+                        }
+
+                        items[ConnectionIdentity.ItemKey] = AuthenticationMiddleware.FromChain(presented);
+                        return policy.Accepts(leaf, presented.Skip(1));
+                    },
+                };
+                return ValueTask.FromResult(options);
+            },
+        };
+    }
+}
