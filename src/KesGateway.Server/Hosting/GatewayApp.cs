@@ -1,6 +1,21 @@
+using System.Globalization;
+using System.Net;
+using KesGateway.Core.Keystore;
+using KesGateway.Server.Authentication;
+using KesGateway.Server.Authorization;
+using KesGateway.Server.Endpoints;
+using KesGateway.Server.Observability;
+using KesGateway.Server.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
 namespace KesGateway.Server.Hosting;
 
-/// <summary>The composition root that the CLI's <c>server</c> command and the tests call.</summary>
+/// <summary>The composition root that the CLI's <c>server</c> command and the tests call; the pipeline order is written once, here.</summary>
 public static class GatewayApp
 {
     /// <summary>Gets the product version reported by <c>/version</c> and <c>kesgw --version</c>.</summary>
@@ -13,4 +28,114 @@ public static class GatewayApp
             is [System.Reflection.AssemblyInformationalVersionAttribute { InformationalVersion: var v }, ..] && v.Contains('+', StringComparison.Ordinal)
             ? v[(v.IndexOf('+', StringComparison.Ordinal) + 1)..]
             : "<unknown>";
+
+    /// <summary>Builds the server: state, services, Kestrel with KES's TLS, and the pipeline. Declarative keys are created here.</summary>
+    /// <exception cref="InvalidOperationException">The configuration cannot be served; the message says why and what to do.</exception>
+    public static async Task<WebApplication> BuildAsync(GatewayOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = options.Config;
+        var state = ServerStateFactory.Create(config, options.Time.GetLocalNow(), options.KeyStore, options.ServerCertificate);
+        await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
+        var holder = new ServerStateHolder(state, options.Time.GetLocalNow());
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "kesgw" });
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(90);
+            kestrel.Listen(options.Listen ?? ParseAddress(config.Address), listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(TlsHandshake.Create(holder));
+            });
+        });
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
+        });
+
+        // Everything the logger prints is the error log: stderr, as KES does; audit lines own stdout.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(ToLogLevel(config.Log.Error));
+
+        builder.Services.AddSingleton(options.Time);
+        builder.Services.AddSingleton(holder);
+        builder.Services.AddSingleton(sp => new AuditLog(holder, options.AuditOutput));
+        builder.Services.AddSingleton<ErrorLog>();
+        builder.Services.AddSingleton<KesMetrics>();
+        builder.Services.AddSingleton<ILoggerProvider, ErrorLogStreamProvider>();
+
+        var app = builder.Build();
+
+        // The one pipeline, in KES's order: answer errors in KES's shape → audit every request → route (404/301/405
+        // before anyone is identified) → identify → authorize (admin bypass, deny wins) → count → serve.
+        app.UseMiddleware<KesErrorHandlingMiddleware>();
+        app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<KesRoutingMiddleware>();
+        app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<PolicyMiddleware>();
+        app.UseMiddleware<KesMetricsMiddleware>();
+        app.UseMiddleware<KesEndpointMiddleware>();
+
+        app.Lifetime.ApplicationStopped.Register(() => holder.Current.KeyStore.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    /// <summary>Parses KES's <c>address</c>: <c>IP:port</c> or <c>:port</c> (all interfaces).</summary>
+    public static IPEndPoint ParseAddress(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var colon = address.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new InvalidOperationException($"address: '{address}' is not IP:PORT (e.g. 0.0.0.0:7373 or :7373)");
+        }
+
+        var host = address[..colon].Trim('[', ']');
+        if (host.Length == 0)
+        {
+            return new IPEndPoint(IPAddress.Any, port);
+        }
+
+        return IPAddress.TryParse(host, out var ip)
+            ? new IPEndPoint(ip, port)
+            : throw new InvalidOperationException($"address: '{host}' is not an IP address; KES listens on IP literals only (e.g. 0.0.0.0:7373)");
+    }
+
+    private static async Task CreateDeclaredKeysAsync(ServerState state, TimeProvider time, CancellationToken cancellationToken)
+    {
+        foreach (var name in state.Config.Keys)
+        {
+            using var key = Core.Crypto.KeyVersion.Generate(KeyEndpoints.PlatformKeyType, state.Policies.Admin, time);
+            var encoded = key.EncodeToUtf8();
+            try
+            {
+                // An existing key is never modified; any other failure stops the start, as in KES.
+                _ = await state.KeyStore.CreateAsync(name, encoded, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeyStoreException ex)
+            {
+                throw new InvalidOperationException($"keys: cannot create the declared key '{name}': {ex.Message}", ex);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(encoded);
+            }
+        }
+    }
+
+    private static LogLevel ToLogLevel(int slogLevel) => slogLevel switch
+    {
+        <= -4 => LogLevel.Debug,
+        <= 0 => LogLevel.Information,
+        <= 4 => LogLevel.Warning,
+        <= 8 => LogLevel.Error,
+        _ => LogLevel.None,
+    };
 }

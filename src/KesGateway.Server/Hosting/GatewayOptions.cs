@@ -1,0 +1,30 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using KesGateway.Core.Keystore;
+using KesGateway.Server.Configuration;
+
+namespace KesGateway.Server.Hosting;
+
+/// <summary>What the composition root needs to start a server; the CLI and the tests fill it.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Gets the validated configuration.</summary>
+    public required ServerConfig Config { get; init; }
+
+    /// <summary>Gets the endpoint to listen on, overriding <see cref="ServerConfig.Address"/> (tests use 127.0.0.1:0).</summary>
+    public IPEndPoint? Listen { get; init; }
+
+    /// <summary>Gets the clock.</summary>
+    /// <value>Default <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Gets where audit lines go.</summary>
+    /// <value>Default standard output.</value>
+    public TextWriter AuditOutput { get; init; } = Console.Out;
+
+    /// <summary>Gets a keystore to use instead of the one the config names (dev mode's in-memory store).</summary>
+    public IKeyStore? KeyStore { get; init; }
+
+    /// <summary>Gets a server certificate (with its key and chain) to use instead of loading <c>tls.key</c>/<c>tls.cert</c>.</summary>
+    public X509Certificate2Collection? ServerCertificate { get; init; }
+}
