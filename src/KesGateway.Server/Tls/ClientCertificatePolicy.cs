@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace KesGateway.Server.Tls;
@@ -22,7 +23,7 @@ public sealed record ClientCertificatePolicy(bool Required, bool Verify, X509Cer
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(ClientAuth);
-        chain.ChainPolicy.ExtraStore.AddRange([.. presented]);
+        chain.ChainPolicy.ExtraStore.AddRange(presented.ToArray());
         if (ExtraRoots.Count > 0)
         {
             // System roots plus tls.ca, as KES pools them.
