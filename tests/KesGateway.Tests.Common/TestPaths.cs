@@ -3,9 +3,9 @@ namespace KesGateway.Tests.Common;
 /// <summary>Finds the shared KES test vectors beside the repository (../shared/vectors).</summary>
 public static class TestPaths
 {
-    public static string Vectors => s_vectors.Value;
+    public static string Vectors => VectorsPath.Value;
 
-    private static readonly Lazy<string> s_vectors = new(FindVectors);
+    private static readonly Lazy<string> VectorsPath = new(FindVectors);
 
     private static string FindVectors()
     {

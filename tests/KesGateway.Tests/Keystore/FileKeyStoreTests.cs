@@ -3,11 +3,11 @@ using KesGateway.Core.Keystore.Filesystem;
 
 namespace KesGateway.Tests.Keystore;
 
-public sealed class FileKeyStoreTests : KeyStoreContractTests, IDisposable
+public sealed class FileKeyStoreTests : KeyStoreContractTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "kesgw-fs-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose()
+    protected override void Cleanup()
     {
         if (Directory.Exists(_directory))
         {

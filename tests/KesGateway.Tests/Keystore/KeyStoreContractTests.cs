@@ -25,10 +25,16 @@ public abstract class KeyStoreContractTests : IAsyncLifetime
             await _sut.DisposeAsync();
         }
 
+        Cleanup();
         GC.SuppressFinalize(this);
     }
 
     protected abstract IKeyStore CreateStore();
+
+    /// <summary>Removes what the store left behind; xunit calls only DisposeAsync on an IAsyncLifetime class.</summary>
+    protected virtual void Cleanup()
+    {
+    }
 
     [Fact]
     public async Task CreateAsync_NewName_StoresValue()

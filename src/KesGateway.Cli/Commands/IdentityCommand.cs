@@ -1,0 +1,20 @@
+using System.CommandLine;
+using KesGateway.Cli.Infrastructure;
+
+namespace KesGateway.Cli.Commands;
+
+/// <summary><c>kesgw identity</c>: the group of identity commands.</summary>
+internal sealed class IdentityCommand : Command
+{
+    /// <summary>Creates the group and its subcommands.</summary>
+    public IdentityCommand(CliContext context)
+        : base(
+            "identity",
+            "Create API keys and certificates, and compute KES identities (SHA-256 fingerprints of public keys).")
+    {
+        Subcommands.Add(new IdentityNewCommand(context));
+        Subcommands.Add(new IdentityOfCommand(context));
+        this.SetCliAction((parseResult, _) =>
+            throw new CliException($"missing command: use 'new' or 'of'. See '{CliAction.CommandPath(parseResult)} --help'"));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace KesGateway.FunctionalTests.Cli;
+
+/// <summary>Runs the built <c>kesgw.dll</c> (copied next to the tests by the project reference) as a real process.</summary>
+internal static class KesgwProcess
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(KesgwDll());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string KesgwDll()
+    {
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, "kesgw.dll"),
+            Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "KesGateway.Cli", "release", "kesgw.dll")),
+        ];
+        return candidates.FirstOrDefault(File.Exists)
+               ?? throw new FileNotFoundException("kesgw.dll not found; build src/KesGateway.Cli first", candidates[0]);
+    }
+
+    private static string DotnetHost()
+    {
+        // The dotnet CLI tells child processes where it is; otherwise the runtime lives in <root>/shared/<fx>/<version>/.
+        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
+        {
+            return fromCli;
+        }
+
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(host) ? host : "dotnet";
+    }
+}
