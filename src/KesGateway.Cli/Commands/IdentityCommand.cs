@@ -14,7 +14,8 @@ internal sealed class IdentityCommand : Command
     {
         Subcommands.Add(new IdentityNewCommand(context));
         Subcommands.Add(new IdentityOfCommand(context));
+        Subcommands.Add(new IdentityCertCommand(context));
         this.SetCliAction((parseResult, _) =>
-            throw new CliException($"missing command: use 'new' or 'of'. See '{CliAction.CommandPath(parseResult)} --help'"));
+            throw new CliException($"missing command: use 'new', 'of' or 'cert'. See '{CliAction.CommandPath(parseResult)} --help'"));
     }
 }

@@ -70,6 +70,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddSingleton<KesMetrics>();
         builder.Services.AddSingleton<ILoggerProvider, ErrorLogStreamProvider>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<GatewayReloader>();
 
         var app = builder.Build();
 
@@ -108,7 +110,8 @@ public static class GatewayApp
             : throw new InvalidOperationException($"address: '{host}' is not an IP address; KES listens on IP literals only (e.g. 0.0.0.0:7373)");
     }
 
-    private static async Task CreateDeclaredKeysAsync(ServerState state, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Creates the keys the config declares that do not exist yet; existing keys are never modified.</summary>
+    internal static async Task CreateDeclaredKeysAsync(ServerState state, TimeProvider time, CancellationToken cancellationToken)
     {
         foreach (var name in state.Config.Keys)
         {
