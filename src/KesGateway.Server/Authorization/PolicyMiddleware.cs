@@ -34,7 +34,7 @@ public sealed partial class PolicyMiddleware
 
         // Authentication guarantees an identity on policy routes; the decision uses the decoded path, as KES does.
         var identity = request.Identity!;
-        var path = context.Request.Path.Value ?? "/";
+        var path = request.Path;
         var decision = request.State.Policies.Authorize(identity, path);
         request.Decision = decision;
         if (decision.IsAllowed)

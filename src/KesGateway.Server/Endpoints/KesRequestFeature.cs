@@ -7,10 +7,11 @@ namespace KesGateway.Server.Endpoints;
 public sealed class KesRequestFeature
 {
     /// <summary>Creates the feature for a matched route.</summary>
-    public KesRequestFeature(ServerState state, KesRoute route, string resource)
+    public KesRequestFeature(ServerState state, KesRoute route, string path, string resource)
     {
         State = state;
         Route = route;
+        Path = path;
         Resource = resource;
     }
 
@@ -19,6 +20,9 @@ public sealed class KesRequestFeature
 
     /// <summary>Gets the matched route.</summary>
     public KesRoute Route { get; }
+
+    /// <summary>Gets the percent-decoded request path; policies match against it.</summary>
+    public string Path { get; }
 
     /// <summary>Gets the percent-decoded rest of the path after a subtree route (a key, policy, identity or pattern).</summary>
     public string Resource { get; }

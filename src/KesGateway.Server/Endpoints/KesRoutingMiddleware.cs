@@ -32,7 +32,7 @@ public sealed class KesRoutingMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         var state = _state.Current;
-        var path = context.Request.Path.Value is { Length: > 0 } p ? p : "/";
+        var path = DecodedPath(context);
 
         var clean = CleanPath(path);
         if (!string.Equals(clean, path, StringComparison.Ordinal))
@@ -54,13 +54,33 @@ public sealed class KesRoutingMiddleware
             return KesResults.WriteErrorAsync(context, KesErrors.MethodNotAllowed(context.Request.Method, route.Method));
         }
 
+        // Handlers stop reading at the route's limit and answer 400; Kestrel then drains what the client still sends,
+        // up to this allowance, so the client reads our answer instead of a connection reset.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize && route.MaxBody > 0)
         {
-            bodySize.MaxRequestBodySize = route.MaxBody;
+            bodySize.MaxRequestBodySize = route.MaxBody * 4;
         }
 
-        context.Features.Set(new KesRequestFeature(state, route, resource));
+        context.Features.Set(new KesRequestFeature(state, route, path, resource));
         return _next(context);
+    }
+
+    /// <summary>Gets the request path percent-decoded exactly once, as Go's <c>URL.Path</c> is.</summary>
+    /// <remarks>
+    /// Kestrel's <c>Request.Path</c> keeps <c>%2F</c> encoded and resolves dot segments itself; KES sees <c>a%2Fb</c> as
+    /// <c>a/b</c> and redirects unclean paths, so we decode the raw target ourselves and clean it below.
+    /// </remarks>
+    public static string DecodedPath(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
+        {
+            return context.Request.Path.Value is { Length: > 0 } p ? p : "/";
+        }
+
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        return Uri.UnescapeDataString(query < 0 ? raw : raw[..query]);
     }
 
     /// <summary>Cleans a path as Go's <c>path.Clean</c> does for ServeMux: no <c>//</c>, <c>.</c> or <c>..</c> segments; a trailing slash is kept.</summary>

@@ -43,7 +43,7 @@ public sealed class RequestTelemetryMiddleware
                     Request = new AuditRequest
                     {
                         IP = context.Connection.RemoteIpAddress?.ToString(),
-                        Path = context.Request.Path.Value ?? "/",
+                        Path = request?.Path ?? context.Request.Path.Value ?? "/",
                         Identity = request?.Identity,
                     },
                     Response = new AuditResponse { Code = context.Response.StatusCode, Time = (long)(elapsed.Ticks * 100) },

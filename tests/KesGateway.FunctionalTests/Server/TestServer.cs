@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using KesGateway.Core.Identity;
+using KesGateway.Core.Keystore;
 using KesGateway.Server.Configuration;
 using KesGateway.Server.Hosting;
 using KesGateway.Tests.Common;
@@ -17,32 +18,39 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, Uri address, StringWriter audit)
+    private TestServer(WebApplication app, Uri address, StringWriter audit, X509Certificate2Collection certificate)
     {
         _app = app;
         Address = address;
         Audit = audit;
+        Certificate = certificate;
     }
 
     public Uri Address { get; }
 
     public StringWriter Audit { get; }
 
+    /// <summary>Gets the server's certificate (with key), for clients that want to trust it.</summary>
+    public X509Certificate2Collection Certificate { get; }
+
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(ServerConfig config)
+    public static async Task<TestServer> StartAsync(ServerConfig config, IKeyStore? keyStore = null, TimeProvider? time = null)
     {
         var audit = new StringWriter();
+        var certificate = TestCertificates.CreateServer();
         var app = await GatewayApp.BuildAsync(new GatewayOptions
         {
             Config = config,
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
-            AuditOutput = audit,
-            ServerCertificate = TestCertificates.CreateServer(),
+            AuditOutput = TextWriter.Synchronized(audit),
+            ServerCertificate = certificate,
+            KeyStore = keyStore,
+            Time = time ?? TimeProvider.System,
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), audit);
+        return new TestServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), audit, certificate);
     }
 
     public static ServerConfig Config(string admin, params PolicyConfig[] policies) => new()
@@ -53,7 +61,7 @@ internal sealed class TestServer : IAsyncDisposable
         KeyStore = new MemoryKeyStoreConfig(),
     };
 
-    public HttpClient CreateClient(X509Certificate2? certificate)
+    public HttpClient CreateClient(X509Certificate2? certificate, Version? httpVersion = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -67,7 +75,12 @@ internal sealed class TestServer : IAsyncDisposable
             },
             AllowAutoRedirect = false,
         };
-        return new HttpClient(handler) { BaseAddress = Address };
+        return new HttpClient(handler)
+        {
+            BaseAddress = Address,
+            DefaultRequestVersion = httpVersion ?? HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
     }
 
     public static string IdentityOf(X509Certificate2 certificate) => CertificateIdentity.Of(certificate).Value;
