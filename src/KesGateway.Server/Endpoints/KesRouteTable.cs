@@ -10,20 +10,21 @@ public sealed class KesRouteTable
     private readonly FrozenDictionary<string, KesRoute> _exact;
     private readonly ImmutableArray<KesRoute> _subtrees;
 
-    private KesRouteTable(ImmutableArray<KesRoute> routes)
+    private KesRouteTable(ImmutableArray<KesRoute> routes, bool someRouteSkipsAuth)
     {
         Routes = routes;
         _exact = routes.ToFrozenDictionary(r => r.Path, StringComparer.Ordinal);
 
         // Longest first, so a more specific subtree wins as in ServeMux.
         _subtrees = [.. routes.Where(r => r.IsSubtree).OrderByDescending(r => r.Path.Length)];
-        SomeRouteSkipsAuth = routes.Any(r => r.Auth == RouteAuth.IdentifyOnly);
+        SomeRouteSkipsAuth = someRouteSkipsAuth;
     }
 
     /// <summary>Gets every route, in table order.</summary>
     public ImmutableArray<KesRoute> Routes { get; }
 
-    /// <summary>Gets a value indicating whether a client certificate is optional in the handshake (kes-compat §1.1).</summary>
+    /// <summary>Gets a value indicating whether some route was configured with <c>skip_auth</c>, which makes a client
+    /// certificate optional in the handshake (kes-compat §1.1); self-describe's own leniency does not count, as in KES.</summary>
     public bool SomeRouteSkipsAuth { get; }
 
     /// <summary>Builds the table from the defaults and the config's per-route overrides; overrides of unknown paths are ignored, as in KES.</summary>
@@ -44,7 +45,9 @@ public sealed class KesRouteTable
                 Timeout = o.Timeout is { } t && t > TimeSpan.Zero ? t : route.Timeout,
             };
         });
-        return new KesRouteTable([.. routes]);
+        var list = routes.ToImmutableArray();
+        var skips = list.Any(r => overrides.TryGetValue(r.Path, out var o) && o.SkipAuth);
+        return new KesRouteTable(list, skips);
     }
 
     /// <summary>Finds the route for a percent-decoded, clean path.</summary>
