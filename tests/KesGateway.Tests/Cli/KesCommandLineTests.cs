@@ -52,7 +52,7 @@ public class KesCommandLineTests
 
     [Theory]
     [InlineData(new string[0], "Error: missing command. See 'kesgw --help'")]
-    [InlineData(new[] { "identity" }, "Error: missing command: use 'new' or 'of'. See 'kesgw identity --help'")]
+    [InlineData(new[] { "identity" }, "Error: missing command: use 'new', 'of' or 'cert'. See 'kesgw identity --help'")]
     [InlineData(new[] { "bogus" }, "Error: unrecognized command or argument 'bogus'")]
     [InlineData(new[] { "identity", "bogus" }, "Error: unrecognized command or argument 'bogus'")]
     [InlineData(new[] { "--bogus" }, "Error: unrecognized command or argument '--bogus'")]
