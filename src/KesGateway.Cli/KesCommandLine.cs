@@ -27,6 +27,7 @@ internal static class KesCommandLine
             }
         }
 
+        root.Subcommands.Add(new ServerCommand(context));
         root.Subcommands.Add(new IdentityCommand(context));
         root.SetCliAction((_, _) => throw new CliException($"missing command. See '{ExecutableName} --help'"));
         return root;

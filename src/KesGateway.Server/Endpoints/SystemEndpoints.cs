@@ -33,7 +33,6 @@ internal static class SystemEndpoints
             unreachable = true;
         }
 
-        var gc = GC.GetGCMemoryInfo();
         var status = new StatusResponse
         {
             Version = GatewayApp.Version,
@@ -42,7 +41,7 @@ internal static class SystemEndpoints
             Uptime = (long)Math.Round((time.GetUtcNow() - holder.StartTime).TotalSeconds),
             NumCpu = Environment.ProcessorCount,
             NumCpuUsed = Environment.ProcessorCount,
-            MemHeapUsed = gc.HeapSizeBytes,
+            MemHeapUsed = GC.GetTotalMemory(forceFullCollection: false),
             MemStackUsed = 0,
             KeyStoreLatency = latency,
             KeyStoreUnreachable = unreachable,

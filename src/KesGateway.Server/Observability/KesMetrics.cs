@@ -82,8 +82,7 @@ public sealed class KesMetrics
         Single(sb, "kes_system_num_cpu", "gauge", "The number of logical CPUs available on the system.", Environment.ProcessorCount);
         Single(sb, "kes_system_num_cpu_used", "gauge", "The number of logical CPUs usable by the server.", Environment.ProcessorCount);
         Single(sb, "kes_system_num_threads", "gauge", "The number of concurrently running threads.", Process.GetCurrentProcess().Threads.Count);
-        var gc = GC.GetGCMemoryInfo();
-        Single(sb, "kes_system_mem_heap_used", "gauge", "The number of bytes currently allocated on the heap memory.", gc.HeapSizeBytes);
+        Single(sb, "kes_system_mem_heap_used", "gauge", "The number of bytes currently allocated on the heap memory.", GC.GetTotalMemory(forceFullCollection: false));
         // .NET does not count live objects; the family must still carry exactly one sample for the SDK.
         Single(sb, "kes_system_mem_heap_objects", "gauge", "The number of objects currently allocated on the heap memory.", 0);
         Single(sb, "kes_system_mem_stack_used", "gauge", "The number of bytes currently used on the stack memory.", 0);

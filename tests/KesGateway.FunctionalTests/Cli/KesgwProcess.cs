@@ -28,7 +28,7 @@ internal static class KesgwProcess
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static string KesgwDll()
+    internal static string KesgwDll()
     {
         string[] candidates =
         [
@@ -39,7 +39,7 @@ internal static class KesgwProcess
                ?? throw new FileNotFoundException("kesgw.dll not found; build src/KesGateway.Cli first", candidates[0]);
     }
 
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         // The dotnet CLI tells child processes where it is; otherwise the runtime lives in <root>/shared/<fx>/<version>/.
         var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");

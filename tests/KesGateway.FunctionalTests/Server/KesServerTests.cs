@@ -142,7 +142,7 @@ public sealed class KesServerTests
         (await http.PostAsync(new Uri("/v1/key/create/k", UriKind.Relative), null, Ct)).Dispose();
         (await http.PostAsync(new Uri("/v1/key/generate/k", UriKind.Relative), null, Ct)).Dispose();
 
-        var audit = server.Audit.ToString();
+        var audit = await server.Audit.WaitForAsync("req.path=/v1/key/generate/k");
 
         Assert.Contains("req.path=/v1/key/generate/k", audit, StringComparison.Ordinal);
         Assert.Contains($"req.identity={TestServer.IdentityOf(admin)}", audit, StringComparison.Ordinal);

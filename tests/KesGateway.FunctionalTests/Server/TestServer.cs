@@ -18,7 +18,7 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, Uri address, StringWriter audit, X509Certificate2Collection certificate)
+    private TestServer(WebApplication app, Uri address, AuditCapture audit, X509Certificate2Collection certificate)
     {
         _app = app;
         Address = address;
@@ -28,7 +28,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public StringWriter Audit { get; }
+    public AuditCapture Audit { get; }
 
     /// <summary>Gets the server's certificate (with key), for clients that want to trust it.</summary>
     public X509Certificate2Collection Certificate { get; }
@@ -37,13 +37,13 @@ internal sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(ServerConfig config, IKeyStore? keyStore = null, TimeProvider? time = null)
     {
-        var audit = new StringWriter();
+        var audit = new AuditCapture();
         var certificate = TestCertificates.CreateServer();
         var app = await GatewayApp.BuildAsync(new GatewayOptions
         {
             Config = config,
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
-            AuditOutput = TextWriter.Synchronized(audit),
+            AuditOutput = audit,
             ServerCertificate = certificate,
             KeyStore = keyStore,
             Time = time ?? TimeProvider.System,
@@ -89,5 +89,6 @@ internal sealed class TestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Audit.Dispose();
     }
 }
