@@ -1,5 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using KesGateway.FunctionalTests.Server;
 using KesGateway.Tests.Common;
 
