@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 
+using KesGateway.Core.Protocol;
+
 namespace KesGateway.Core.Crypto;
 
 /// <summary>

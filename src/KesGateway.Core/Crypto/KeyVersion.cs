@@ -4,6 +4,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
+using KesGateway.Core.Protocol;
+
 namespace KesGateway.Core.Crypto;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using KesGateway.Core.Protocol;
+
 namespace KesGateway.Core.Crypto;
 
 /// <summary>

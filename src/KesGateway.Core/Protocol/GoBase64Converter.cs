@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -26,15 +25,19 @@ public sealed class GoBase64Converter : JsonConverter<byte[]>
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            var written = reader.CopyString(rented);
-            var text = StripLineBreaks(rented.AsSpan(0, written));
-            var result = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
-            if (Base64.DecodeFromUtf8(text, result, out _, out var decoded) != OperationStatus.Done)
+            var text = rented.AsSpan(0, reader.CopyString(rented));
+            if (!GoBase64.TryGetDecodedLength(text, out var decodedLength))
             {
                 throw new JsonException("invalid base64");
             }
 
-            return decoded == result.Length ? result : result.AsSpan(0, decoded).ToArray();
+            var result = new byte[decodedLength];
+            if (!GoBase64.TryDecode(text, result, out var written) || written != result.Length)
+            {
+                throw new JsonException("invalid base64");
+            }
+
+            return result;
         }
         finally
         {
@@ -47,24 +50,5 @@ public sealed class GoBase64Converter : JsonConverter<byte[]>
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteBase64StringValue(value);
-    }
-
-    private static Span<byte> StripLineBreaks(Span<byte> text)
-    {
-        if (text.IndexOfAny((byte)'\r', (byte)'\n') < 0)
-        {
-            return text;
-        }
-
-        var n = 0;
-        foreach (var b in text)
-        {
-            if (b is not ((byte)'\r' or (byte)'\n'))
-            {
-                text[n++] = b;
-            }
-        }
-
-        return text[..n];
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using KesGateway.Core.Crypto;
+using KesGateway.Core.Protocol;
 
-namespace KesGateway.Tests.Crypto;
+namespace KesGateway.Tests.Protocol;
 
 public sealed class GoBase64Tests
 {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 
-namespace KesGateway.Core.Crypto;
+namespace KesGateway.Core.Protocol;
 
 /// <summary>
 /// Base64 as Go's <c>base64.StdEncoding</c> decodes it (the rule for every <c>[]byte</c> in KES's JSON and for stored
