@@ -141,7 +141,12 @@ internal static partial class KeyEndpoints
 
     public static async Task GenerateAsync(HttpContext context)
     {
-        var request = context.Features.GetRequiredFeature<KesRequestFeature>();
+        // KES checks the name before it reads the body.
+        if (Begin(context, out var request) is null)
+        {
+            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
+            return;
+        }
         byte[]? associatedData = null;
 
         // KES decodes the body only when one is announced; MinIO always sends at least "{}".
@@ -172,7 +177,12 @@ internal static partial class KeyEndpoints
 
     public static async Task EncryptAsync(HttpContext context)
     {
-        var request = context.Features.GetRequiredFeature<KesRequestFeature>();
+        // KES checks the name before it reads the body.
+        if (Begin(context, out var request) is null)
+        {
+            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
+            return;
+        }
         var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.EncryptKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
         if (!ok)
         {
@@ -200,7 +210,12 @@ internal static partial class KeyEndpoints
 
     public static async Task DecryptAsync(HttpContext context)
     {
-        var request = context.Features.GetRequiredFeature<KesRequestFeature>();
+        // KES checks the name before it reads the body.
+        if (Begin(context, out var request) is null)
+        {
+            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
+            return;
+        }
         var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.DecryptKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
         if (!ok)
         {
@@ -233,7 +248,12 @@ internal static partial class KeyEndpoints
     /// <summary>The legacy <c>/v1/key/bulk/decrypt/</c> of KES v0.19–v0.22, still called by MinIO releases of 2022–2023.</summary>
     public static async Task BulkDecryptAsync(HttpContext context)
     {
-        var request = context.Features.GetRequiredFeature<KesRequestFeature>();
+        // KES checks the name before it reads the body.
+        if (Begin(context, out var request) is null)
+        {
+            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
+            return;
+        }
         var (ok, items) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.IReadOnlyListDecryptKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
         if (!ok)
         {
@@ -282,7 +302,12 @@ internal static partial class KeyEndpoints
 
     public static async Task HmacAsync(HttpContext context)
     {
-        var request = context.Features.GetRequiredFeature<KesRequestFeature>();
+        // KES checks the name before it reads the body.
+        if (Begin(context, out var request) is null)
+        {
+            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
+            return;
+        }
         var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.HmacRequest, request.Route.MaxBody).ConfigureAwait(false);
         if (!ok)
         {

@@ -226,6 +226,17 @@ public sealed class KeyApiTests : IAsyncLifetime
         Assert.Equal($"{{\"message\":\"key name '{shown}' is empty, too long or contains invalid characters\"\n}}", await response.BodyAsync());
     }
 
+    [Theory]
+    [InlineData("/v1/key/generate/bad.name")]
+    [InlineData("/v1/key/decrypt/bad.name")]
+    [InlineData("/v1/key/hmac/bad.name")]
+    public async Task InvalidNameAndInvalidBody_NameIsReportedFirst_AsKesDoes(string path)
+    {
+        using var response = await Http.PostRawAsync(path, "not json");
+
+        Assert.Equal("{\"message\":\"key name 'bad.name' is empty, too long or contains invalid characters\"\n}", await response.BodyAsync());
+    }
+
     [Fact]
     public async Task Create_NameOf300Characters_Is400()
     {
