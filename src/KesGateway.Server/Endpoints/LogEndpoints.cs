@@ -30,16 +30,18 @@ internal static class LogEndpoints
         return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
-    // Headers go out at once so clients know they are subscribed; one line per event, flushed, until the client leaves.
+    // Subscribe first, then send the headers, so the client never believes it is subscribed while events slip by;
+    // one line per event, flushed, until the client leaves.
     private static async Task StreamAsync<T>(HttpContext context, LogBroadcaster<T> stream, JsonTypeInfo<T> typeInfo)
     {
+        using var subscription = stream.Subscribe();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/x-ndjson";
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            await foreach (var item in stream.SubscribeAsync(context.RequestAborted).ConfigureAwait(false))
+            await foreach (var item in subscription.ReadAllAsync(context.RequestAborted).ConfigureAwait(false))
             {
                 await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(item, typeInfo), context.RequestAborted).ConfigureAwait(false);
                 await context.Response.Body.WriteAsync(NewLine, context.RequestAborted).ConfigureAwait(false);

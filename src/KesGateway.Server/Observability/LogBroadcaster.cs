@@ -31,8 +31,9 @@ public sealed class LogBroadcaster<T>
         }
     }
 
-    /// <summary>Subscribes until <paramref name="cancellationToken"/> fires; events published before subscribing are not replayed.</summary>
-    public async IAsyncEnumerable<T> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Subscribes now: every event published from this call on is kept for the subscriber until it is disposed.</summary>
+    /// <remarks>Registration happens before the caller tells its client it is subscribed, so no event falls in between.</remarks>
+    public Subscription Subscribe()
     {
         var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(SubscriberBuffer)
         {
@@ -40,19 +41,25 @@ public sealed class LogBroadcaster<T>
             SingleReader = true,
         });
         ImmutableInterlocked.Update(ref _subscribers, static (list, c) => list.Add(c), channel);
-        try
+        return new Subscription(this, channel);
+    }
+
+    /// <summary>One live subscription; dispose it to stop receiving.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly LogBroadcaster<T> _owner;
+        private readonly Channel<T> _channel;
+
+        internal Subscription(LogBroadcaster<T> owner, Channel<T> channel)
         {
-            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (channel.Reader.TryRead(out var item))
-                {
-                    yield return item;
-                }
-            }
+            _owner = owner;
+            _channel = channel;
         }
-        finally
-        {
-            ImmutableInterlocked.Update(ref _subscribers, static (list, c) => list.Remove(c), channel);
-        }
+
+        /// <summary>Reads events as they are published until <paramref name="cancellationToken"/> fires.</summary>
+        public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAllAsync(cancellationToken);
+
+        /// <inheritdoc/>
+        public void Dispose() => ImmutableInterlocked.Update(ref _owner._subscribers, static (list, c) => list.Remove(c), _channel);
     }
 }
