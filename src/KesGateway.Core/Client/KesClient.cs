@@ -356,7 +356,7 @@ public sealed class KesClient : IDisposable
         response.Dispose();
     }
 
-    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, KesEndpoint endpoint, JsonTypeInfo<T> typeInfo, int limit, Call call, CancellationToken cancellationToken)
+    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, KesEndpoint endpoint, JsonTypeInfo<T> typeInfo, int limit, Call call, CancellationToken cancellationToken)
     {
         using (response)
         {
@@ -373,7 +373,7 @@ public sealed class KesClient : IDisposable
         }
     }
 
-    private static async Task<BoundedBody> ReadBodyAsync(HttpResponseMessage response, KesEndpoint endpoint, int limit, Call call, CancellationToken cancellationToken)
+    private async Task<BoundedBody> ReadBodyAsync(HttpResponseMessage response, KesEndpoint endpoint, int limit, Call call, CancellationToken cancellationToken)
     {
         BoundedBody body;
         try
@@ -467,8 +467,9 @@ public sealed class KesClient : IDisposable
     }
 
     // Called only when the caller did not cancel (a cancelled call surfaces as OperationCanceledException).
-    private static KesException Classify(Exception ex, KesEndpoint endpoint, Call call)
+    private KesException Classify(Exception ex, KesEndpoint endpoint, Call call)
     {
+        var presentedCertificate = Identity is not null;
         if (ex is OperationCanceledException && call.TimedOut)
         {
             return new KesException(KesErrorKind.Timeout, $"no answer from {endpoint} within {call.Timeout.TotalSeconds:0.###} s", endpoint.Display, ex);
@@ -481,14 +482,12 @@ public sealed class KesClient : IDisposable
                 case KesTransportException transport:
                     return new KesException(transport.Kind, transport.Message, endpoint.Display, ex);
                 case TlsFatalAlertReceived alert:
-                    // TLS 1.3 servers reject a client certificate after the handshake: the alert arrives with the answer.
-                    var text = AlertDescription.GetText(alert.AlertDescription);
-                    var hint = alert.AlertDescription is AlertDescription.certificate_required
-                        ? "; the server requires a client certificate: set an API key or a client certificate and key"
-                        : alert.AlertDescription is AlertDescription.bad_certificate or AlertDescription.certificate_unknown or AlertDescription.unsupported_certificate
-                            ? "; the server did not accept the client certificate"
-                            : string.Empty;
-                    return new KesException(KesErrorKind.TlsHandshake, $"{endpoint} closed the TLS connection ({text}){hint}", endpoint.Display, ex);
+                    // TLS 1.3 servers judge the client certificate after the handshake: the alert arrives with the request.
+                    return new KesException(
+                        KesErrorKind.TlsHandshake,
+                        $"{endpoint} closed the TLS connection ({TlsAlerts.Describe(alert.AlertDescription, presentedCertificate)})",
+                        endpoint.Display,
+                        ex);
                 case SocketException socket when ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
                     return new KesException(KesErrorKind.Unreachable, $"cannot connect to {endpoint}: {socket.Message}", endpoint.Display, ex);
                 case TimeoutException:

@@ -107,21 +107,13 @@ internal sealed class KesHttpTransport : IDisposable
             return new KesTransportException(KesErrorKind.TlsHandshake, $"TLS handshake with {where} failed: {credential}", ex);
         }
 
+        var presented = client.PresentsCertificate;
         var reason = ex switch
         {
-            TlsFatalAlertReceived received => $"the server refused it ({AlertDescription.GetText(received.AlertDescription)}){Hint(received.AlertDescription)}",
-            TlsFatalAlert alert => $"{AlertDescription.GetText(alert.AlertDescription)}",
+            TlsFatalAlertReceived received => $"the server refused it ({TlsAlerts.Describe(received.AlertDescription, presented)})",
+            TlsFatalAlert alert => AlertDescription.GetText(alert.AlertDescription),
             _ => ex.Message,
         };
         return new KesTransportException(KesErrorKind.TlsHandshake, $"TLS handshake with {where} failed: {reason}", ex);
     }
-
-    private static string Hint(short alert) => alert switch
-    {
-        AlertDescription.certificate_required => "; the server requires a client certificate: set an API key or a client certificate and key",
-        AlertDescription.bad_certificate or AlertDescription.unsupported_certificate or AlertDescription.certificate_unknown
-            => "; the server did not accept the client certificate",
-        AlertDescription.protocol_version => "; the server supports neither TLS 1.2 nor TLS 1.3 as offered",
-        _ => string.Empty,
-    };
 }

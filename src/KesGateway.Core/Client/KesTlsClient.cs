@@ -29,6 +29,9 @@ internal sealed class KesTlsClient : DefaultTlsClient
     /// <summary>Gets the client certificate problem found while answering the server's request, if any.</summary>
     public string? CredentialFailure { get; private set; }
 
+    /// <summary>Gets whether a client certificate is configured (it is presented when the server asks for one).</summary>
+    public bool PresentsCertificate => _settings.Credentials is not null;
+
     /// <summary>Gets the negotiated protocol version once the handshake is done.</summary>
     public ProtocolVersion? NegotiatedVersion => m_context?.ServerVersion;
 

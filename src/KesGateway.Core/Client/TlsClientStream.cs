@@ -26,6 +26,7 @@ internal sealed class TlsClientStream : Stream
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
     private bool _inputClosed;
     private int _closing;
+    private int _pendingReads;
     private int _disposed;
 
     private TlsClientStream(Stream transport, TlsClientProtocol engine)
@@ -117,7 +118,17 @@ internal sealed class TlsClientStream : Stream
                 }
             }
 
-            var read = await _transport.ReadAsync(_receiveBuffer, cancellationToken).ConfigureAwait(false);
+            int read;
+            Interlocked.Increment(ref _pendingReads);
+            try
+            {
+                read = await _transport.ReadAsync(_receiveBuffer, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingReads);
+            }
+
             if (read == 0)
             {
                 lock (_engineLock)
@@ -164,7 +175,19 @@ internal sealed class TlsClientStream : Stream
                 (output, length) = TakeOutput();
             }
 
-            await SendAsync(output, length, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(output, length, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (ex is not TlsException)
+            {
+                if (await TryReceiveAlertAsync().ConfigureAwait(false) is { } alert)
+                {
+                    throw alert;
+                }
+
+                throw;
+            }
         }
         finally
         {
@@ -338,6 +361,44 @@ internal sealed class TlsClientStream : Stream
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The alert is a courtesy.
+        }
+    }
+
+    // A TLS 1.3 server judges the client certificate after the client's last handshake flight, so its refusal (an alert,
+    // then close) can arrive while the first request is being written, which then fails with a bare "connection reset".
+    // If no read is under way, look at what the server sent last: a fatal alert is the real cause.
+    private async Task<TlsFatalAlertReceived?> TryReceiveAlertAsync()
+    {
+        if (Volatile.Read(ref _pendingReads) != 0)
+        {
+            return null;
+        }
+
+        var buffer = new byte[ReceiveBufferSize];
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            while (true)
+            {
+                var read = await _transport.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                lock (_engineLock)
+                {
+                    _engine.OfferInput(buffer, 0, read);
+                }
+            }
+        }
+        catch (TlsFatalAlertReceived alert)
+        {
+            return alert;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            return null;
         }
     }
 
