@@ -17,14 +17,18 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, Uri address, StringWriter audit)
+    private TestServer(WebApplication app, Uri address, StringWriter audit, X509Certificate2 certificate)
     {
         _app = app;
         Address = address;
         Audit = audit;
+        Certificate = certificate;
     }
 
     public Uri Address { get; }
+
+    /// <summary>The server's self-signed certificate (public part), e.g. to write a CA file for clients.</summary>
+    public X509Certificate2 Certificate { get; }
 
     public StringWriter Audit { get; }
 
@@ -33,16 +37,17 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(ServerConfig config)
     {
         var audit = new StringWriter();
+        var serverCertificate = TestCertificates.CreateServer();
         var app = await GatewayApp.BuildAsync(new GatewayOptions
         {
             Config = config,
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             AuditOutput = audit,
-            ServerCertificate = TestCertificates.CreateServer(),
+            ServerCertificate = serverCertificate,
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), audit);
+        return new TestServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), audit, X509CertificateLoader.LoadCertificate(serverCertificate[0].RawData));
     }
 
     public static ServerConfig Config(string admin, params PolicyConfig[] policies) => new()
