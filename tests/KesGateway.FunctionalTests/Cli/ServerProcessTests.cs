@@ -13,7 +13,7 @@ public sealed class ServerProcessTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Dev_PrintsBannerWithApiKeyAndAdmin_ServesTls_StopsOnSigterm()
+    public async Task Dev_PrintedApiKeyIsTheAdmin_CreateGenerateDecrypt_StopsOnSigterm()
     {
         await using var server = KesgwServerProcess.Start(_dir, "server", "--dev", "--addr", "127.0.0.1:0");
 
@@ -26,10 +26,16 @@ public sealed class ServerProcessTests : IDisposable
 
         using var apiKeyParsed = Core.Identity.ApiKey.Parse(apiKey);
         Assert.EndsWith(apiKeyParsed.Identity.Value, adminLine, StringComparison.Ordinal);
-        using var client = TestCertificates.CreateClient();
-        using var http = CreateClient(address, client);
-        using var version = await http.GetPathAsync("/version");
-        Assert.Equal(HttpStatusCode.OK, version.StatusCode);
+        using var kes = new KesGateway.Core.Client.KesClient(new KesGateway.Core.Client.KesClientOptions
+        {
+            Endpoints = [address.ToString()],
+            ApiKey = apiKeyParsed,
+            Insecure = true,
+        });
+        await kes.CreateKeyAsync("my-key-1", TestContext.Current.CancellationToken);
+        var dek = await kes.GenerateKeyAsync("my-key-1", default, TestContext.Current.CancellationToken);
+        var plaintext = await kes.DecryptAsync("my-key-1", dek.Ciphertext, default, TestContext.Current.CancellationToken);
+        Assert.Equal(dek.Plaintext, plaintext);
 
         await server.SignalAsync("TERM");
         await server.WaitForStdoutAsync("Goodbye");

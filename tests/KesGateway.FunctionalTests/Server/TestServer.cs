@@ -18,7 +18,7 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, Uri address, AuditCapture audit, X509Certificate2Collection certificate)
+    private TestServer(WebApplication app, Uri address, AuditCapture audit, X509Certificate2 certificate)
     {
         _app = app;
         Address = address;
@@ -30,8 +30,8 @@ internal sealed class TestServer : IAsyncDisposable
 
     public AuditCapture Audit { get; }
 
-    /// <summary>Gets the server's certificate (with key), for clients that want to trust it.</summary>
-    public X509Certificate2Collection Certificate { get; }
+    /// <summary>Gets the server's self-signed certificate (public part), e.g. to write a CA file for clients.</summary>
+    public X509Certificate2 Certificate { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -50,7 +50,7 @@ internal sealed class TestServer : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), audit, certificate);
+        return new TestServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), audit, X509CertificateLoader.LoadCertificate(certificate[0].RawData));
     }
 
     public static ServerConfig Config(string admin, params PolicyConfig[] policies) => new()
