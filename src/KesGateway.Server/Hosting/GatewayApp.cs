@@ -35,7 +35,7 @@ public static class GatewayApp
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = options.Config;
-        var state = ServerStateFactory.Create(config, options.Time.GetLocalNow(), options.KeyStore, options.ServerCertificate);
+        var state = await ServerStateFactory.CreateAsync(config, options.Time.GetLocalNow(), options.KeyStore, options.ServerCertificate, cancellationToken).ConfigureAwait(false);
         await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
         var holder = new ServerStateHolder(state, options.Time.GetLocalNow());
 

@@ -38,7 +38,7 @@ public sealed partial class GatewayReloader : IDisposable
             try
             {
                 var config = load();
-                next = ServerStateFactory.Create(config, _holder.StartTime, _options.KeyStore, _options.ServerCertificate);
+                next = await ServerStateFactory.CreateAsync(config, _holder.StartTime, _options.KeyStore, _options.ServerCertificate, cancellationToken).ConfigureAwait(false);
                 await GatewayApp.CreateDeclaredKeysAsync(next, _options.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

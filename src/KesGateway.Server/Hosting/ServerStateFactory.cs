@@ -13,8 +13,13 @@ namespace KesGateway.Server.Hosting;
 /// <summary>Turns a validated configuration into a runnable <see cref="ServerState"/>: certificate, policies, routes, keystore.</summary>
 public static class ServerStateFactory
 {
-    /// <summary>Builds the state; throws <see cref="InvalidOperationException"/> with an actionable message when it cannot.</summary>
-    public static ServerState Create(ServerConfig config, DateTimeOffset startTime, IKeyStore? keyStore = null, X509Certificate2Collection? certificate = null)
+    /// <summary>Builds the state, connecting to the keystore; throws <see cref="InvalidOperationException"/> with an actionable message when it cannot.</summary>
+    public static async Task<ServerState> CreateAsync(
+        ServerConfig config,
+        DateTimeOffset startTime,
+        IKeyStore? keyStore = null,
+        X509Certificate2Collection? certificate = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         var chain = certificate ?? ServerCertificateLoader.Load(config.Tls.CertificatePath, config.Tls.KeyPath, config.Tls.Password);
@@ -28,27 +33,29 @@ public static class ServerStateFactory
             Verify: config.Tls.VerifyClientCertificates,
             ExtraRoots: LoadCas(config.Tls.CaPath));
 
+        // The keystore connects last, so a bad certificate or policy never costs a Vault login.
+        keyStore ??= await CreateKeyStoreAsync(config.KeyStore, cancellationToken).ConfigureAwait(false);
         return new ServerState(
             config,
             policies,
             routes,
-            keyStore ?? CreateKeyStore(config.KeyStore),
+            keyStore,
             SslStreamCertificateContext.Create(chain[0], [.. chain.Skip(1)], offline: true),
             clientPolicy);
     }
 
     /// <summary>Opens the keystore a config names.</summary>
-    public static IKeyStore CreateKeyStore(KeyStoreConfig config)
+    public static Task<IKeyStore> CreateKeyStoreAsync(KeyStoreConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config switch
+        return Task.FromResult<IKeyStore>(config switch
         {
             MemoryKeyStoreConfig => new MemoryKeyStore(),
             FsKeyStoreConfig fs => OpenFileStore(fs.Path),
             _ => throw new InvalidOperationException(
                 $"keystore.{config.Kind}: this KesGateway version cannot serve a '{config.Kind}' keystore yet. "
                 + "The configuration is valid; use keystore.fs (or kesgw server --dev) until support lands (the Vault keystore is next)."),
-        };
+        });
     }
 
     private static FileKeyStore OpenFileStore(string path)

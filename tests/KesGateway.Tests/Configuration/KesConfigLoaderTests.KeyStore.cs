@@ -142,11 +142,11 @@ public partial class KesConfigLoaderTests
     }
 
     [Fact]
-    public void CreateKeyStore_VaultConfig_NotYetSupported()
+    public async Task CreateKeyStore_VaultConfig_NotYetSupported()
     {
         var config = Parse(WithKeyStore(Vault + AppRole));
 
-        var ex = Assert.Throws<InvalidOperationException>(() => ServerStateFactory.CreateKeyStore(config.KeyStore));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerStateFactory.CreateKeyStoreAsync(config.KeyStore, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("keystore.vault: this KesGateway version cannot serve a 'vault' keystore yet.", ex.Message, StringComparison.Ordinal);
     }
