@@ -256,7 +256,9 @@ internal sealed class VaultTokenManager : IAsyncDisposable
             next ??= await TryLoginAsync(LoginRetryInterval, stopping).ConfigureAwait(false);
             if (next is null)
             {
+                // The old token may still work for a while; keep it and log in again every 3 s until one succeeds.
                 Interlocked.CompareExchange(ref _token, state with { NeedsLogin = true }, state);
+                await WaitAsync(LoginRetryInterval, wake, stopping).ConfigureAwait(false);
                 continue;
             }
 

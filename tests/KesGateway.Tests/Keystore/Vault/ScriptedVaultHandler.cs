@@ -41,7 +41,8 @@ internal sealed class ScriptedVaultHandler : HttpMessageHandler
 
     public IReadOnlyList<Recorded> To(string path) => [.. Requests.Where(r => r.Path == path)];
 
-    /// <summary>Answers <paramref name="method"/> on <paramref name="path"/> (e.g. <c>/v1/kv/my-key</c>) for the next <paramref name="times"/> requests.</summary>
+    /// <summary>Answers <paramref name="method"/> on <paramref name="path"/> (e.g. <c>/v1/kv/my-key</c>) for the next
+    /// <paramref name="times"/> requests; the newest matching rule wins, so add the general answer first.</summary>
     public void On(string method, string path, Func<Recorded, HttpResponseMessage> respond, int times = int.MaxValue) =>
         On(r => r.Method == method && r.Path == path, respond, times);
 
