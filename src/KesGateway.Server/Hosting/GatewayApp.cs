@@ -35,9 +35,12 @@ public static class GatewayApp
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = options.Config;
-        var state = await ServerStateFactory.CreateAsync(config, options.Time.GetLocalNow(), options.KeyStore, options.ServerCertificate, cancellationToken).ConfigureAwait(false);
-        await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
-        var holder = new ServerStateHolder(state, options.Time.GetLocalNow());
+        var startTime = options.Time.GetLocalNow();
+
+        // The state is created after the host is built, so the keystore's background work logs through the host's
+        // loggers; everything that needs it resolves it lazily, and nothing runs before it is set below.
+        ServerStateHolder? holder = null;
+        ServerStateHolder Holder() => holder ?? throw new InvalidOperationException("the server state is not ready yet");
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "kesgw" });
         builder.WebHost.UseKestrelCore();
@@ -49,7 +52,7 @@ public static class GatewayApp
             kestrel.Listen(options.Listen ?? ParseAddress(config.Address), listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(TlsHandshake.Create(holder));
+                listen.UseHttps(TlsHandshake.Create(Holder));
             });
         });
 
@@ -65,15 +68,27 @@ public static class GatewayApp
         builder.Logging.SetMinimumLevel(ToLogLevel(config.Log.Error));
 
         builder.Services.AddSingleton(options.Time);
-        builder.Services.AddSingleton(holder);
-        builder.Services.AddSingleton(sp => new AuditLog(holder, options.AuditOutput));
+        builder.Services.AddSingleton(_ => Holder());
+        builder.Services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<ServerStateHolder>(), options.AuditOutput));
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddSingleton<KesMetrics>();
-        builder.Services.AddSingleton<ILoggerProvider, ErrorLogStreamProvider>();
+        builder.Services.AddSingleton<ILoggerProvider>(sp => new ErrorLogStreamProvider(sp.GetRequiredService<ErrorLog>(), () => holder, options.Time));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GatewayReloader>();
 
         var app = builder.Build();
+        try
+        {
+            var state = await ServerStateFactory.CreateAsync(config, startTime, KeyStoreContextOf(app, options), options.KeyStore, options.ServerCertificate, cancellationToken)
+                .ConfigureAwait(false);
+            await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
+            holder = new ServerStateHolder(state, startTime);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         // The one pipeline, in KES's order: answer errors in KES's shape → audit every request → route (404/301/405
         // before anyone is identified) → identify → authorize (admin bypass, deny wins) → count → serve.
@@ -88,6 +103,10 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopped.Register(() => holder.Current.KeyStore.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
+
+    /// <summary>Gives keystores the host's clock and a logger for their background work.</summary>
+    internal static KeyStoreContext KeyStoreContextOf(WebApplication app, GatewayOptions options) =>
+        new(options.Time, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KesGateway.Keystore"));
 
     /// <summary>Parses KES's <c>address</c>: <c>IP:port</c> or <c>:port</c> (all interfaces).</summary>
     public static IPEndPoint ParseAddress(string address)

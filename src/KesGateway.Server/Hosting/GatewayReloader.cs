@@ -13,17 +13,19 @@ public sealed partial class GatewayReloader : IDisposable
     private readonly ServerStateHolder _holder;
     private readonly GatewayOptions _options;
     private readonly ILogger<GatewayReloader> _logger;
+    private readonly ILoggerFactory _loggers;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the reloader.</summary>
-    public GatewayReloader(ServerStateHolder holder, GatewayOptions options, ILogger<GatewayReloader> logger)
+    public GatewayReloader(ServerStateHolder holder, GatewayOptions options, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(holder);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(loggers);
         _holder = holder;
         _options = options;
-        _logger = logger;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<GatewayReloader>();
     }
 
     /// <summary>Loads a configuration with <paramref name="load"/> and swaps it in; on any error logs why and keeps serving the old one.</summary>
@@ -38,7 +40,9 @@ public sealed partial class GatewayReloader : IDisposable
             try
             {
                 var config = load();
-                next = await ServerStateFactory.CreateAsync(config, _holder.StartTime, _options.KeyStore, _options.ServerCertificate, cancellationToken).ConfigureAwait(false);
+                var context = new KeyStoreContext(_options.Time, _loggers.CreateLogger("KesGateway.Keystore"));
+                next = await ServerStateFactory.CreateAsync(config, _holder.StartTime, context, _options.KeyStore, _options.ServerCertificate, cancellationToken)
+                    .ConfigureAwait(false);
                 await GatewayApp.CreateDeclaredKeysAsync(next, _options.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using KesGateway.Core.Keystore;
 using KesGateway.Core.Keystore.Filesystem;
 using KesGateway.Core.Keystore.Memory;
+using KesGateway.Core.Keystore.Vault;
 using KesGateway.Core.Policy;
 using KesGateway.Server.Configuration;
 using KesGateway.Server.Endpoints;
@@ -17,6 +18,7 @@ public static class ServerStateFactory
     public static async Task<ServerState> CreateAsync(
         ServerConfig config,
         DateTimeOffset startTime,
+        KeyStoreContext keyStoreContext,
         IKeyStore? keyStore = null,
         X509Certificate2Collection? certificate = null,
         CancellationToken cancellationToken = default)
@@ -34,7 +36,7 @@ public static class ServerStateFactory
             ExtraRoots: LoadCas(config.Tls.CaPath));
 
         // The keystore connects last, so a bad certificate or policy never costs a Vault login.
-        keyStore ??= await CreateKeyStoreAsync(config.KeyStore, cancellationToken).ConfigureAwait(false);
+        keyStore ??= await CreateKeyStoreAsync(config.KeyStore, keyStoreContext, cancellationToken).ConfigureAwait(false);
         return new ServerState(
             config,
             policies,
@@ -44,19 +46,58 @@ public static class ServerStateFactory
             clientPolicy);
     }
 
-    /// <summary>Opens the keystore a config names.</summary>
-    public static Task<IKeyStore> CreateKeyStoreAsync(KeyStoreConfig config, CancellationToken cancellationToken = default)
+    /// <summary>Opens the keystore a config names; a Vault keystore logs in before this returns.</summary>
+    public static async Task<IKeyStore> CreateKeyStoreAsync(KeyStoreConfig config, KeyStoreContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Task.FromResult<IKeyStore>(config switch
+        ArgumentNullException.ThrowIfNull(context);
+        switch (config)
         {
-            MemoryKeyStoreConfig => new MemoryKeyStore(),
-            FsKeyStoreConfig fs => OpenFileStore(fs.Path),
-            _ => throw new InvalidOperationException(
-                $"keystore.{config.Kind}: this KesGateway version cannot serve a '{config.Kind}' keystore yet. "
-                + "The configuration is valid; use keystore.fs (or kesgw server --dev) until support lands (the Vault keystore is next)."),
-        });
+            case MemoryKeyStoreConfig:
+                return new MemoryKeyStore();
+            case FsKeyStoreConfig fs:
+                return OpenFileStore(fs.Path);
+            case VaultKeyStoreConfig vault:
+                try
+                {
+                    return await VaultKeyStore.ConnectAsync(ToVaultOptions(vault, context.Time), context.Logger, cancellationToken).ConfigureAwait(false);
+                }
+                catch (KeyStoreException ex)
+                {
+                    throw new InvalidOperationException($"keystore.vault: cannot connect to Vault at {vault.Endpoint}: {ex.Message}", ex);
+                }
+
+            default:
+                throw new InvalidOperationException(
+                    $"keystore.{config.Kind}: this KesGateway version cannot serve a '{config.Kind}' keystore. "
+                    + "The configuration is valid; use keystore.vault or keystore.fs (or kesgw server --dev).");
+        }
     }
+
+    /// <summary>Maps the KES config's <c>keystore.vault</c> onto the Vault client's options.</summary>
+    internal static VaultOptions ToVaultOptions(VaultKeyStoreConfig config, TimeProvider time) => new()
+    {
+        Endpoint = new Uri(config.Endpoint, UriKind.Absolute),
+        Engine = config.Engine,
+        Version = config.Version == "v2" ? VaultKvVersion.V2 : VaultKvVersion.V1,
+        Namespace = config.Namespace,
+        Prefix = config.Prefix,
+        AppRole = config.AppRole is { } approle
+            ? new VaultAppRoleOptions { Engine = approle.Engine, Namespace = approle.Namespace, Id = approle.Id, Secret = approle.Secret }
+            : null,
+        Kubernetes = config.Kubernetes is { } k8s
+            ? new VaultKubernetesOptions { Engine = k8s.Engine, Namespace = k8s.Namespace, Role = k8s.Role, Jwt = k8s.Jwt, JwtFile = k8s.JwtFile }
+            : null,
+        Transit = config.Transit is { } transit ? new VaultTransitOptions { Engine = transit.Engine, Key = transit.Key } : null,
+        Tls = new VaultTlsOptions
+        {
+            ClientCertificateFile = config.Tls.CertificatePath,
+            ClientKeyFile = config.Tls.KeyPath,
+            CaPath = config.Tls.CaPath,
+        },
+        StatusPing = config.StatusPing,
+        TimeProvider = time,
+    };
 
     private static FileKeyStore OpenFileStore(string path)
     {

@@ -9,11 +9,12 @@ namespace KesGateway.Server.Observability;
 public sealed class ErrorLogStreamProvider : ILoggerProvider
 {
     private readonly ErrorLog _errors;
-    private readonly ServerStateHolder _state;
+    private readonly Func<ServerStateHolder?> _state;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the provider.</summary>
-    public ErrorLogStreamProvider(ErrorLog errors, ServerStateHolder state, TimeProvider time)
+    /// <remarks>The state comes through a function: loggers exist before the first state does (the keystore logs while it connects).</remarks>
+    public ErrorLogStreamProvider(ErrorLog errors, Func<ServerStateHolder?> state, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(errors);
         ArgumentNullException.ThrowIfNull(state);
@@ -48,7 +49,7 @@ public sealed class ErrorLogStreamProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) =>
             logLevel != LogLevel.None
             && owner._errors.Stream.HasSubscribers
-            && ToSlogLevel(logLevel) >= owner._state.Current.Config.Log.Error;
+            && ToSlogLevel(logLevel) >= (owner._state()?.Current.Config.Log.Error ?? 0);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -15,8 +15,9 @@ namespace KesGateway.Server.Tls;
 /// </remarks>
 public static class TlsHandshake
 {
-    /// <summary>Creates Kestrel's handshake callback options over <paramref name="state"/>.</summary>
-    public static TlsHandshakeCallbackOptions Create(ServerStateHolder state)
+    /// <summary>Creates Kestrel's handshake callback options over the state <paramref name="state"/> returns when a connection arrives.</summary>
+    /// <remarks>A function, because Kestrel is configured before the first state exists (the keystore connects after the host is built).</remarks>
+    public static TlsHandshakeCallbackOptions Create(Func<ServerStateHolder> state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return new TlsHandshakeCallbackOptions
@@ -24,7 +25,7 @@ public static class TlsHandshake
             HandshakeTimeout = TimeSpan.FromSeconds(10),
             OnConnection = context =>
             {
-                var current = state.Current;
+                var current = state().Current;
                 var policy = current.ClientCertificates;
                 var items = context.Connection.Items;
                 var options = new SslServerAuthenticationOptions

@@ -142,13 +142,14 @@ public partial class KesConfigLoaderTests
     }
 
     [Fact]
-    public async Task CreateKeyStore_VaultConfig_NotYetSupported()
+    public async Task CreateKeyStore_CloudKeyStore_IsValidButNotServed()
     {
-        var config = Parse(WithKeyStore(Vault + AppRole));
+        var config = Parse(WithKeyStore("  aws:\n    secretsmanager:\n      endpoint: secretsmanager.us-east-2.amazonaws.com\n      region: us-east-2\n"));
+        var context = new KeyStoreContext(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerStateFactory.CreateKeyStoreAsync(config.KeyStore, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerStateFactory.CreateKeyStoreAsync(config.KeyStore, context, TestContext.Current.CancellationToken));
 
-        Assert.StartsWith("keystore.vault: this KesGateway version cannot serve a 'vault' keystore yet.", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("keystore.aws: this KesGateway version cannot serve a 'aws' keystore.", ex.Message, StringComparison.Ordinal);
     }
 
     private static string WithKeyStore(string keyStore) =>
