@@ -324,7 +324,8 @@ internal sealed class VaultRequestPipeline
             httpResponse.Headers[name] = value;
         }
 
-        if (response.Body is null || http.Request.Method == "HEAD")
+        // Like Go's net/http, a status that allows no body (e.g. activecode=204) drops it.
+        if (response.Body is null || http.Request.Method == "HEAD" || response.Status is 204 or 304 or < 200)
         {
             if (response.ContentType is not null)
             {
