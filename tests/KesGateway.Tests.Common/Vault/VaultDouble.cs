@@ -151,10 +151,10 @@ public sealed partial class VaultDouble : IAsyncDisposable
         return vault;
     }
 
-    /// <summary>A client for the double: trusts its CA, optional client certificate, no redirects followed, no pooling surprises.</summary>
+    /// <summary>A client for the double: trusts its CA, presents an optional client certificate, follows no redirects.</summary>
     public HttpClient CreateClient(X509Certificate2? clientCertificate = null)
     {
-        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.Zero };
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
         if (_serverCertificate is not null)
         {
             var authority = X509CertificateLoader.LoadCertificate(_authority.Certificate.RawData);
