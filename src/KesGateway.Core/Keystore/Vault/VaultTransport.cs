@@ -82,6 +82,11 @@ internal sealed class VaultTransport : IDisposable
             {
                 failure = ex;
             }
+            catch (OperationCanceledException ex) when (!linked.IsCancellationRequested)
+            {
+                // Not our tokens: the handler's connect timeout (a TaskCanceledException around a TimeoutException).
+                failure = ex;
+            }
 
             var retryable = failure is not null ? IsRetryable(failure) : IsRetryable(response!.StatusCode);
             if (!retryable || attempt >= attempts)
@@ -134,7 +139,8 @@ internal sealed class VaultTransport : IDisposable
     }
 
     private static bool IsUnreachable(Exception failure) =>
-        failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+        failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+            or OperationCanceledException { InnerException: TimeoutException };
 
     private async Task<VaultResponse> SendOnceAsync(VaultRequest request, Uri url, CancellationToken cancellationToken)
     {
