@@ -31,6 +31,11 @@ internal static class VaultHttpHandlerFactory
             PooledConnectionLifetime = options.ConnectionLifetime,
             PooledConnectionIdleTimeout = options.ConnectionIdleTimeout,
             ConnectTimeout = TimeSpan.FromSeconds(30),
+
+            // An HTTP/2 connection to a Vault that died without closing it is found out by pings, not by the 60 s timeout.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(15),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             Expect100ContinueTimeout = TimeSpan.FromSeconds(1),
             SslOptions = new SslClientAuthenticationOptions
             {

@@ -72,7 +72,7 @@ public sealed class VaultKeyStore : IKeyStore
         try
         {
             var handler = normalized.HttpMessageHandler ?? VaultHttpHandlerFactory.Create(endpoint, normalized, tls);
-            var transport = new VaultTransport(handler, disposeHandler: normalized.HttpMessageHandler is null, BaseUri(endpoint), normalized, logger, () => tls.LastFailure);
+            var transport = new VaultTransport(handler, disposeHandler: normalized.HttpMessageHandler is null, BaseUri(endpoint), normalized, logger, tls.TakeLastFailure);
             store = new VaultKeyStore(normalized, transport, tls, new VaultSecrets(), logger);
             await store._tokens.LoginAtStartupAsync(cancellationToken).ConfigureAwait(false);
             store._seal.Start();

@@ -30,8 +30,8 @@ internal sealed class VaultTlsMaterial : IDisposable
     /// <summary>Gets the CA file or directory.</summary>
     public string? CaPath { get; }
 
-    /// <summary>Gets why the latest server certificate was rejected by <see cref="Validate"/>, for error messages.</summary>
-    public string? LastFailure => Volatile.Read(ref _lastFailure);
+    /// <summary>Returns (and forgets) why the latest server certificate was rejected by <see cref="Validate"/>, for error messages.</summary>
+    public string? TakeLastFailure() => Interlocked.Exchange(ref _lastFailure, null);
 
     /// <summary>Loads the material named by <paramref name="options"/>.</summary>
     /// <exception cref="KeyStoreException">A file is missing, unreadable or holds no certificate or key.</exception>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -235,22 +236,30 @@ internal sealed class VaultTokenManager : IAsyncDisposable
                 continue;
             }
 
-            var next = state.Renewable ? await TryRenewAsync(state, stopping).ConfigureAwait(false) : null;
+            var rejected = new StrongBox<bool>();
+            var next = state.Renewable ? await TryRenewAsync(state, rejected, stopping).ConfigureAwait(false) : null;
+
+            // A token Vault no longer accepts is replaced at once; there is nothing to wait for.
+            var oldTokenLeft = rejected.Value ? TimeSpan.Zero : TimeSpan.MaxValue;
             if (next is not null && next.Value == state.Value)
             {
-                if (next.Ttl > TimeSpan.Zero && next.Ttl < RenewalMargin)
-                {
-                    // Capped by the token's max TTL: log in now instead of letting it expire (KES has a 403 window here).
-                    _logger.RenewalCapped(next.Ttl);
-                    next = next with { NeedsLogin = true };
-                }
-                else
+                if (next.Ttl <= TimeSpan.Zero || next.Ttl >= RenewalMargin)
                 {
                     _logger.TokenRenewed(next.Ttl);
+                    Interlocked.CompareExchange(ref _token, next, state);
+                    continue;
                 }
 
-                Interlocked.CompareExchange(ref _token, next, state);
-                continue;
+                // Capped by the token's max TTL: log in now rather than let it expire (KES has a window of 403s here).
+                _logger.RenewalCapped(next.Ttl);
+                if (!ReferenceEquals(Interlocked.CompareExchange(ref _token, next, state), state))
+                {
+                    continue;
+                }
+
+                oldTokenLeft = next.Ttl;
+                state = next;
+                next = null;
             }
 
             next ??= await TryLoginAsync(LoginRetryInterval, stopping).ConfigureAwait(false);
@@ -262,10 +271,11 @@ internal sealed class VaultTokenManager : IAsyncDisposable
                 continue;
             }
 
-            // The old token still has 20 % of its TTL; give the new one time to reach every Vault node first.
-            var delay = TimeSpan.FromTicks(Math.Min(next.Ttl.Ticks / 10, RenewalMargin.Ticks));
+            // Give the new token time to reach every Vault node (PR #488): min(10 % of its TTL, 30 s), computed from the
+            // new TTL, and never longer than half of what the old token has left (20 % of its TTL, or a capped renewal).
+            var delay = TimeSpan.FromTicks(Math.Min(Math.Min(next.Ttl.Ticks / 10, RenewalMargin.Ticks), oldTokenLeft.Ticks / 2));
             await WaitAsync(delay, CancellationToken.None, stopping).ConfigureAwait(false);
-            if (Interlocked.CompareExchange(ref _token, next, state) == state)
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _token, next, state), state))
             {
                 _logger.TokenSwitched(delay);
             }
@@ -285,7 +295,8 @@ internal sealed class VaultTokenManager : IAsyncDisposable
         }
     }
 
-    private async Task<VaultToken?> TryRenewAsync(VaultToken state, CancellationToken stopping)
+    /// <summary>Renews <paramref name="state"/>; <paramref name="rejected"/> tells that Vault called the token invalid (expired or revoked).</summary>
+    private async Task<VaultToken?> TryRenewAsync(VaultToken state, StrongBox<bool> rejected, CancellationToken stopping)
     {
         // The transport makes up to three attempts and none after a 4xx: the "3 tries, stop on 4xx" of §5.4.
         var body = VaultJson.Write(w =>
@@ -307,6 +318,7 @@ internal sealed class VaultTokenManager : IAsyncDisposable
             using var response = await _transport.SendAsync(request, stopping).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
+                rejected.Value = response.StatusCode == 403 && response.ErrorsContain("invalid token");
                 _logger.RenewalFailed(_secrets.Scrub(response.StatusCode >= 400 ? response.Describe() : "server responded with: " + response.Status));
                 return null;
             }

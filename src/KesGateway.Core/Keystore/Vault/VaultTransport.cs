@@ -82,6 +82,11 @@ internal sealed class VaultTransport : IDisposable
             {
                 failure = ex;
             }
+            catch (OperationCanceledException ex) when (!linked.IsCancellationRequested)
+            {
+                // Not our tokens: the handler's connect timeout (a TaskCanceledException around a TimeoutException).
+                failure = ex;
+            }
 
             var retryable = failure is not null ? IsRetryable(failure) : IsRetryable(response!.StatusCode);
             if (!retryable || attempt >= attempts)
@@ -134,7 +139,8 @@ internal sealed class VaultTransport : IDisposable
     }
 
     private static bool IsUnreachable(Exception failure) =>
-        failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+        failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+            or OperationCanceledException { InnerException: TimeoutException };
 
     private async Task<VaultResponse> SendOnceAsync(VaultRequest request, Uri url, CancellationToken cancellationToken)
     {
@@ -220,23 +226,28 @@ internal sealed class VaultTransport : IDisposable
     private string Describe(Exception failure)
     {
         var parts = new List<string>();
-        if (IsTlsFailure(failure))
+        var tls = IsTlsFailure(failure);
+        var reason = tls ? _lastTlsFailure() : null;
+        if (tls)
         {
             parts.Add("tls");
         }
 
         for (var e = failure; e is not null; e = e.InnerException)
         {
-            // HttpClient wraps TLS and socket errors in generic texts ("see inner exception"); keep the specific ones.
-            if (e.Message.Contains("see inner exception", StringComparison.OrdinalIgnoreCase) || parts.Contains(e.Message))
+            // HttpClient wraps TLS and socket errors in generic texts ("see inner exception"); keep the specific ones,
+            // and say why our own CA check refused rather than that it did.
+            if (e.Message.Contains("see inner exception", StringComparison.OrdinalIgnoreCase)
+                || (reason is not null && e.Message.Contains("RemoteCertificateValidationCallback", StringComparison.Ordinal))
+                || parts.Contains(e.Message))
             {
                 continue;
             }
 
-            parts.Add(e.Message);
+            parts.Add(e.Message.TrimEnd('.'));
         }
 
-        if (IsTlsFailure(failure) && _lastTlsFailure() is { } reason)
+        if (reason is not null)
         {
             parts.Add(reason);
         }

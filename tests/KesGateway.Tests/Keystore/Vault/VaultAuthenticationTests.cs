@@ -176,6 +176,21 @@ public sealed class VaultAuthenticationTests
     }
 
     [Fact]
+    public async Task ConnectAsync_VaultEchoesTheJwt_MessageIsRedacted()
+    {
+        const string Jwt = "eyJhbGciOiJSUzI1NiJ9.payload.signature";
+        await using var bed = new VaultTestBed();
+        bed.Options.AppRole = null;
+        bed.Options.Kubernetes = new VaultKubernetesOptions { Role = "kes", Jwt = Jwt };
+        bed.Handler.On("PUT", "/v1/auth/kubernetes/login", 403, $$"""{"errors":["token {{Jwt}} failed review"]}""");
+
+        var ex = await Assert.ThrowsAsync<KeyStoreException>(() => bed.ConnectAsync());
+
+        Assert.DoesNotContain(Jwt, ex.Message);
+        Assert.Contains("token <redacted> failed review", ex.Message);
+    }
+
+    [Fact]
     public async Task Operations_VaultEchoesTheToken_MessageIsRedacted()
     {
         const string LongToken = "hvs.CAESIJlongtokenvalue0123456789";

@@ -37,7 +37,7 @@ public sealed class VaultTokenRenewalTests
     }
 
     [Fact]
-    public async Task Renewal_CappedBelow30Seconds_LogsInAtOnce()
+    public async Task Renewal_CappedBelow30Seconds_LogsInAtOnceAndSwitchesBeforeTheOldTokenExpires()
     {
         await using var bed = new VaultTestBed();
         var store = await bed.ConnectAsync();
@@ -49,8 +49,14 @@ public sealed class VaultTokenRenewalTests
         var relogin = await bed.Handler.WaitForAsync(r => r.Path == Login, count: 2);
 
         Assert.Equal(bed.Handler.To(RenewSelf).Single().At, relogin.At);
-        await ScriptedVaultHandler.Until(() => store.Tokens.Token == "hvs.B", "the new token");
         Assert.Equal(1, bed.Logger.Count(304));
+
+        // The switch waits for replication, but at most half of what the capped token has left (20 s).
+        await bed.RenewalWaitingAsync(1);
+        Assert.Equal(TimeSpan.FromSeconds(10), store.Tokens.LastWait);
+        Assert.Equal(ScriptedVaultHandler.LoginToken, store.Tokens.Token);
+        bed.Clock.Advance(TimeSpan.FromSeconds(10));
+        await ScriptedVaultHandler.Until(() => store.Tokens.Token == "hvs.B", "the new token");
     }
 
     [Theory]
@@ -78,6 +84,21 @@ public sealed class VaultTokenRenewalTests
         await ScriptedVaultHandler.Until(() => store.Tokens.Token == "hvs.B", "the switch to the new token");
         Assert.Equal(1, bed.Logger.Count(303));
         Assert.Equal(1, bed.Logger.Count(305));
+    }
+
+    [Fact]
+    public async Task Renewal_TokenRejectedAsInvalid_SwitchesToTheNewTokenAtOnce()
+    {
+        await using var bed = new VaultTestBed();
+        var store = await bed.ConnectAsync();
+        bed.Handler.On("PUT", RenewSelf, 403, """{"errors":["2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"]}""");
+        bed.Handler.On("PUT", Login, 200, ScriptedVaultHandler.Token("hvs.B"));
+        await bed.RenewalWaitingAsync(0);
+
+        bed.Clock.Advance(TimeSpan.FromSeconds(2880));
+
+        await ScriptedVaultHandler.Until(() => store.Tokens.Token == "hvs.B", "the new token");
+        Assert.Equal(2, bed.Handler.Logins.Count);
     }
 
     [Fact]

@@ -106,6 +106,18 @@ public sealed class VaultTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_ConnectTimeoutOfTheHandler_IsRetriedAndUnreachable()
+    {
+        using var sut = CreateSut(TimeSpan.Zero);
+        _handler.On(_ => true, _ => throw new TaskCanceledException("The connection attempt timed out", new TimeoutException("connect timed out")));
+
+        var ex = await Assert.ThrowsAsync<VaultTransportException>(() => sut.SendAsync(Get("kv/my-key"), Ct));
+
+        Assert.True(ex.Unreachable);
+        Assert.Equal(3, _handler.Requests.Count);
+    }
+
+    [Fact]
     public async Task SendAsync_ResetWhileReadingTheBody_IsRetried()
     {
         using var sut = CreateSut(TimeSpan.Zero);
