@@ -1,0 +1,225 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using KesGateway.FunctionalTests.Server;
+using KesGateway.Server.Configuration;
+using KesGateway.Tests.Common;
+using KesGateway.Tests.Common.Vault;
+
+namespace KesGateway.FunctionalTests.Vault;
+
+/// <summary>The tutorial's advanced set-ups and Vault's bad days, served in process over real TLS.</summary>
+public sealed class VaultScenarioTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("kesgw-vault-").FullName;
+    private readonly X509Certificate2 _admin = TestCertificates.CreateClient("CN=admin");
+
+    public void Dispose()
+    {
+        _admin.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Prefix_TenantPolicy_KeysLiveUnderThePrefix_ListIsRefusedByDesign()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("tenant-1", "path \"kv/tenant-1/*\" {\n   capabilities = [ \"create\", \"read\", \"delete\" ]\n}");
+        var config = Config(vault, AppRole(vault, "tenant-1")) with { };
+        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { Prefix = "tenant-1" } };
+        await using var server = await TestServer.StartAsync(config);
+        using var http = server.CreateClient(_admin);
+
+        using var create = await http.PostJsonAsync("/v1/key/create/k1", null);
+        using var generate = await http.PostJsonAsync("/v1/key/generate/k1", null);
+        using var list = await http.GetPathAsync("/v1/key/list/*");
+
+        Assert.Equal(HttpStatusCode.OK, create.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, generate.StatusCode);
+        Assert.NotNull(vault.ReadKv("kv", "tenant-1/k1"));
+        Assert.Equal((HttpStatusCode.BadGateway, "{\"message\":\"failed to list keys\"\n}"), (list.StatusCode, await list.BodyAsync()));
+    }
+
+    [Fact]
+    public async Task Namespace_KvCallsCarryIt_HealthNever()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.CreateNamespace("ns1");
+        vault.EnableKv("kv", 2, ns: "ns1");
+        vault.WritePolicy("kes", "path \"kv/data/*\" { capabilities = [\"create\",\"read\"] }\npath \"kv/metadata/*\" { capabilities = [\"list\",\"delete\"] }", ns: "ns1");
+        vault.EnableAppRole(ns: "ns1");
+        vault.WriteAppRole("kes-server", policies: ["kes"], ns: "ns1");
+        var approle = new VaultAppRoleConfig { Id = vault.ReadRoleId("kes-server", ns: "ns1"), Secret = vault.GenerateSecretId("kes-server", ns: "ns1") };
+        var config = Config(vault, approle);
+        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { Version = "v2", Namespace = "ns1" } };
+        await using var server = await TestServer.StartAsync(config);
+        using var http = server.CreateClient(_admin);
+
+        using var create = await http.PostJsonAsync("/v1/key/create/k1", null);
+        var list = await (await http.GetPathAsync("/v1/key/list/*")).JsonAsync();
+        using var status = await http.GetPathAsync("/v1/status");
+
+        Assert.Equal(HttpStatusCode.OK, create.StatusCode);
+        Assert.Equal(["k1"], list.GetProperty("names").EnumerateArray().Select(e => e.GetString()));
+        Assert.NotNull(vault.ReadKvObject("kv", "k1", ns: "ns1", version: 1));
+        Assert.All(vault.Journal.Entries.Where(r => r.VaultPath.StartsWith("kv/", StringComparison.Ordinal)), r => Assert.Equal("ns1", r.Namespace));
+        Assert.All(vault.Journal.Entries.Where(r => r.VaultPath.StartsWith("sys/health", StringComparison.Ordinal)), r => Assert.Null(r.Namespace));
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+    }
+
+    [Fact]
+    public async Task Transit_StoredValuesAreVaultCiphertexts_AndStillServe()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.EnableTransit();
+        vault.CreateTransitKey("kes-key");
+        vault.WritePolicy("kes", """
+            path "kv/*" { capabilities = ["create","read","delete","list"] }
+            path "transit/encrypt/kes-key" { capabilities = ["update"] }
+            path "transit/decrypt/kes-key" { capabilities = ["update"] }
+            """);
+        var config = Config(vault, AppRole(vault, "kes"));
+        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { Transit = new VaultTransitConfig { Key = "kes-key" } } };
+        await using var server = await TestServer.StartAsync(config);
+        using var http = server.CreateClient(_admin);
+
+        (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+        var dek = await (await http.PostJsonAsync("/v1/key/generate/k1", null)).JsonAsync();
+        var opened = await (await http.PostJsonAsync("/v1/key/decrypt/k1", new { ciphertext = dek.GetProperty("ciphertext").GetString() })).JsonAsync();
+
+        Assert.StartsWith("vault:v1:", vault.ReadKvObject("kv", "k1")!["k1"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(dek.GetProperty("plaintext").GetString(), opened.GetProperty("plaintext").GetString());
+    }
+
+    [Fact]
+    public async Task Kubernetes_JwtFromAFile_LogsInAndServes()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        vault.EnableKubernetes();
+        vault.WriteKubernetesRole("kes", ["kes-sa"], ["minio"], policies: ["kes"]);
+        vault.AddKubernetesJwt("header.payload.signature", "kes-sa", "minio");
+        var jwtFile = Path.Combine(_dir, "token");
+        await File.WriteAllTextAsync(jwtFile, "header.payload.signature", TestContext.Current.CancellationToken);
+        var config = Config(vault, approle: null) with { };
+        config = config with
+        {
+            KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { AppRole = null, Kubernetes = new VaultKubernetesConfig { Role = "kes", JwtFile = jwtFile } },
+        };
+        await using var server = await TestServer.StartAsync(config);
+        using var http = server.CreateClient(_admin);
+
+        using var create = await http.PostJsonAsync("/v1/key/create/k1", null);
+
+        Assert.Equal(HttpStatusCode.OK, create.StatusCode);
+        Assert.Contains(vault.Journal.Entries, r => r.VaultPath == "auth/kubernetes/login" && r.Body.Contains("header.payload.signature", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sealed_ReadyIs504_UncachedKeysAre502_ThenUnsealedServesAgain()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
+        using var http = server.CreateClient(_admin);
+        (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+
+        vault.Seal();
+        using var ready = await http.GetPathAsync("/v1/ready");
+        var status = await (await http.GetPathAsync("/v1/status")).JsonAsync();
+        using var generate = await http.PostJsonAsync("/v1/key/generate/k1", null);
+        vault.Unseal();
+
+        // The next health check — MinIO's readiness probe, /v1/status or the status.ping loop — clears the seal flag.
+        using var readyAgain = await http.GetPathAsync("/v1/ready");
+        using var after = await http.PostJsonAsync("/v1/key/generate/k1", null);
+
+        Assert.Equal((HttpStatusCode.GatewayTimeout, "{\"message\":\"key store is not reachable\"\n}"), (ready.StatusCode, await ready.BodyAsync()));
+        Assert.True(status.GetProperty("keystore_unreachable").GetBoolean());
+        Assert.Equal((HttpStatusCode.BadGateway, "{\"message\":\"failed to read key\"\n}"), (generate.StatusCode, await generate.BodyAsync()));
+        Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Restarted_DownIsUnreachable_BackServesWithoutARestartOfOurs()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
+        using var http = server.CreateClient(_admin);
+        (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+
+        await vault.StopListeningAsync();
+        using var ready = await http.GetPathAsync("/v1/ready");
+        await vault.ResumeListeningAsync();
+        using var after = await http.PostJsonAsync("/v1/key/generate/k1", null);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenExpiredMidTraffic_ReLogsInAndTheRequestSucceeds()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
+        using var http = server.CreateClient(_admin);
+        (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+        var logins = vault.Journal.Entries.Count(r => r.VaultPath == "auth/approle/login");
+
+        foreach (var token in vault.Tokens.Where(t => t.Policies.Contains("kes")).Select(t => t.Id).ToList())
+        {
+            vault.ExpireToken(token);
+        }
+
+        using var generate = await http.PostJsonAsync("/v1/key/generate/k1", null);
+
+        Assert.Equal(HttpStatusCode.OK, generate.StatusCode);
+        Assert.Equal(logins + 1, vault.Journal.Entries.Count(r => r.VaultPath == "auth/approle/login"));
+    }
+
+    [Fact]
+    public async Task Slow_RequestsWaitForVault_AndSucceed()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
+        using var http = server.CreateClient(_admin);
+        (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+
+        vault.Faults.Add(VaultRequestMatch.ForPath("kv/k1", "GET"), VaultFault.Delay(TimeSpan.FromMilliseconds(300)), times: 1);
+        using var generate = await http.PostJsonAsync("/v1/key/generate/k1", null);
+
+        Assert.Equal(HttpStatusCode.OK, generate.StatusCode);
+    }
+
+    private VaultAppRoleConfig AppRole(VaultDouble vault, string policy)
+    {
+        vault.EnableAppRole();
+        vault.WriteAppRole("kes-server", policies: [policy]);
+        return new VaultAppRoleConfig { Id = vault.ReadRoleId("kes-server"), Secret = vault.GenerateSecretId("kes-server") };
+    }
+
+    private ServerConfig Config(VaultDouble vault, VaultAppRoleConfig? approle)
+    {
+        var ca = Path.Combine(_dir, "vault.crt");
+        File.WriteAllText(ca, vault.CaCertificatePem);
+        return TestServer.Config(TestServer.IdentityOf(_admin)) with
+        {
+            KeyStore = new VaultKeyStoreConfig
+            {
+                Endpoint = vault.Address.ToString().TrimEnd('/'),
+                AppRole = approle,
+                Tls = new VaultTlsConfig { CaPath = ca },
+            },
+        };
+    }
+}
