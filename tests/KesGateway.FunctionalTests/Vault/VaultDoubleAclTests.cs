@@ -192,6 +192,25 @@ public sealed class VaultDoubleAclTests
         Assert.Equal(404, prefixedByPath.Status);
     }
 
+    [Fact]
+    public async Task PolicyRewrittenOrDeleted_AppliesToExistingTokens()
+    {
+        await using var vault = await StartAsync(VaultSeedPolicies.KvV1);
+        using var http = Client(vault);
+        var before = await http.GetAsync("kv/tenant-1?list=true");
+
+        vault.WritePolicy("kes", VaultSeedPolicies.TenantKvV1("tenant-1"));
+        var withoutList = await http.GetAsync("kv/tenant-1?list=true");
+        var read = await http.GetAsync("kv/tenant-1/a");
+        vault.DeletePolicy("kes");
+        var withoutPolicy = await http.GetAsync("kv/tenant-1/a");
+
+        Assert.Equal(200, before.Status);
+        Assert.Equal([Denied], withoutList.Errors);
+        Assert.Equal(200, read.Status);
+        Assert.Equal([Denied], withoutPolicy.Errors);
+    }
+
     private static async Task<VaultDouble> StartAsync(string policy)
     {
         var vault = await VaultDouble.StartAsync();

@@ -166,6 +166,22 @@ public sealed class VaultDoubleFaultTests
     }
 
     [Fact]
+    public async Task Delay_EndsWhenTheDoubleStopsListening()
+    {
+        var time = new FakeTimeProvider(VaultTutorial.Start);
+        await using var vault = await StartAsync(time);
+        using var http = Client(vault);
+        var rule = vault.Faults.Add(VaultRequestMatch.Any, VaultFault.Delay(TimeSpan.FromHours(1)));
+
+        var pending = http.GetAsync("kv/tenant-1/my-key");
+        await rule.WaitForHitsAsync(1, TestContext.Current.CancellationToken);
+        await vault.StopListeningAsync();
+
+        Assert.NotNull(await Record.ExceptionAsync(() => pending));
+        Assert.True(vault.Journal.Entries.Single().Aborted);
+    }
+
+    [Fact]
     public async Task Hang_EndsWhenTheClientCancels()
     {
         await using var vault = await StartAsync();

@@ -323,6 +323,36 @@ public sealed class VaultDoubleKvV2Tests
     }
 
     [Fact]
+    public async Task Subkeys_ListsTheShapeWithoutValues()
+    {
+        await using var vault = await StartAsync();
+        using var http = Client(vault);
+        await http.PutAsync("kv/data/a", """{"data":{"x":"1","nested":{"y":"2"}}}""");
+
+        var answer = await http.GetAsync("kv/subkeys/a");
+
+        Assert.Equal("""{"x":null,"nested":{"y":null}}""", answer.Data!["subkeys"]!.ToJsonString());
+        Assert.Equal(1, answer.Data!["metadata"]!["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task WriteKvMetadata_BeforeAnyVersion_ListsTheKeyAtVersionZero()
+    {
+        await using var vault = await StartAsync();
+        using var http = Client(vault);
+        vault.WriteKvMetadata("kv", "tenant-1/a", maxVersions: 3);
+
+        var list = await http.GetAsync("kv/metadata/tenant-1?list=true");
+        var read = await http.GetAsync("kv/data/tenant-1/a");
+        var create = await http.PutAsync("kv/data/tenant-1/a", Create);
+
+        Assert.Equal(["a"], list.Keys);
+        Assert.Equal(404, read.Status);
+        Assert.Equal(200, create.Status);
+        Assert.Equal(3, vault.ReadKvMetadata("kv", "tenant-1/a")!["max_versions"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task UiMounts_ReportsTheVersionToAnyTokenWithAccess()
     {
         await using var vault = await StartAsync();

@@ -87,16 +87,23 @@ internal sealed class KvV2Mount : VaultMount
         };
     }
 
-    /// <summary>Writes a new version as a client without cas would; returns its number.</summary>
-    public int Write(string path, JsonObject data, DateTimeOffset now)
+    /// <summary>The metadata of <paramref name="path"/>, created (current_version 0) when there is none.</summary>
+    public KvV2Key Metadata(string path, DateTimeOffset now)
     {
         path = VaultPaths.Key(path);
         if (!_keys.TryGetValue(path, out var key))
         {
-            key = new KvV2Key { CreatedTime = now };
+            key = new KvV2Key { CreatedTime = now, UpdatedTime = now };
             _keys[path] = key;
         }
 
+        return key;
+    }
+
+    /// <summary>Writes a new version as a client without cas would; returns its number.</summary>
+    public int Write(string path, JsonObject data, DateTimeOffset now)
+    {
+        var key = Metadata(path, now);
         var version = key.CurrentVersion + 1;
         var deleteAfter = key.DeleteVersionAfter > TimeSpan.Zero ? key.DeleteVersionAfter : DeleteVersionAfter;
         key.Versions[version] = new KvV2Version
@@ -215,7 +222,12 @@ internal sealed class KvV2Mount : VaultMount
         return keys.Count == 0 ? VaultResponse.NotFound() : VaultResponse.Envelope(KvV1Mount.KeysData(keys), Type);
     }
 
-    private VaultResponse ReadData(string path, VaultRequestContext context)
+    private VaultResponse ReadData(string path, VaultRequestContext context) => ReadVersion(path, context, subkeys: false);
+
+    private VaultResponse ReadSubkeys(string path, VaultRequestContext context) => ReadVersion(path, context, subkeys: true);
+
+    /// <summary>GET data/… or subkeys/…: the version asked for (0 or none = current); deleted or destroyed = 404 with envelope.</summary>
+    private VaultResponse ReadVersion(string path, VaultRequestContext context, bool subkeys)
     {
         if (!_keys.TryGetValue(path, out var key))
         {
@@ -235,21 +247,14 @@ internal sealed class KvV2Mount : VaultMount
         }
 
         var metadata = VersionMetadata(key, number, entry);
-        return entry.Destroyed || entry.IsDeleted(context.Now)
-            ? VaultResponse.Envelope(new JsonObject { ["data"] = null, ["metadata"] = metadata }, Type, status: 404)
-            : VaultResponse.Envelope(new JsonObject { ["data"] = entry.Data!.DeepClone(), ["metadata"] = metadata }, Type);
-    }
-
-    private VaultResponse ReadSubkeys(string path, VaultRequestContext context)
-    {
-        var response = ReadData(path, context);
-        if (response.Status != 200 || !_keys.TryGetValue(path, out var key))
+        if (entry.Destroyed || entry.IsDeleted(context.Now))
         {
-            return response;
+            return VaultResponse.Envelope(new JsonObject { [subkeys ? "subkeys" : "data"] = null, ["metadata"] = metadata }, Type, status: 404);
         }
 
-        var entry = key.Versions[context.Query.ContainsKey("version") && int.TryParse(context.Query["version"], out var v) && v > 0 ? v : key.CurrentVersion];
-        return VaultResponse.Envelope(new JsonObject { ["metadata"] = VersionMetadata(key, key.CurrentVersion, entry), ["subkeys"] = Subkeys(entry.Data!) }, Type);
+        return subkeys
+            ? VaultResponse.Envelope(new JsonObject { ["metadata"] = metadata, ["subkeys"] = Subkeys(entry.Data!) }, Type)
+            : VaultResponse.Envelope(new JsonObject { ["data"] = entry.Data!.DeepClone(), ["metadata"] = metadata }, Type);
     }
 
     private static JsonObject Subkeys(JsonObject data)
@@ -346,12 +351,7 @@ internal sealed class KvV2Mount : VaultMount
 
     private VaultResponse WriteMetadata(string path, VaultRequestContext context)
     {
-        if (!_keys.TryGetValue(path, out var key))
-        {
-            key = new KvV2Key { CreatedTime = context.Now, UpdatedTime = context.Now };
-            _keys[path] = key;
-        }
-
+        var key = Metadata(path, context.Now);
         var body = context.Body;
         if (body["max_versions"] is { } max && VaultJson.TryInt(max, out var maxVersions))
         {

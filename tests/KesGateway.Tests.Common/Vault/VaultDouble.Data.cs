@@ -140,16 +140,8 @@ public sealed partial class VaultDouble
     {
         lock (_core.Sync)
         {
-            var v2 = KvV2(mount, ns);
             var now = _core.Time.GetUtcNow();
-            if (v2.Find(path) is null)
-            {
-                v2.Write(path, [], now);
-                v2.Find(path)!.Versions.Clear();
-                v2.Find(path)!.CurrentVersion = 0;
-            }
-
-            var key = v2.Find(path)!;
+            var key = KvV2(mount, ns).Metadata(path, now);
             key.MaxVersions = maxVersions ?? key.MaxVersions;
             key.CasRequired = casRequired ?? key.CasRequired;
             key.DeleteVersionAfter = deleteVersionAfter ?? key.DeleteVersionAfter;

@@ -15,7 +15,7 @@ internal sealed class VaultPolicyRule
         Capabilities = capabilities;
         var segments = pattern.Split('/');
         SegmentWildcards = segments.Count(s => s == "+");
-        var firstPlus = segments.Length == 0 ? -1 : IndexOfSegmentWildcard(pattern);
+        var firstPlus = IndexOfSegmentWildcard(pattern);
         var star = pattern.EndsWith('*') ? pattern.Length - 1 : -1;
         FirstWildcard = new[] { firstPlus, star }.Where(i => i >= 0).DefaultIfEmpty(int.MaxValue).Min();
         _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant);
