@@ -489,7 +489,7 @@ public sealed class VaultKeyStore : IKeyStore
         }
     }
 
-    /// <summary>Decides what an existing entry means for a create: <see langword="true"/> if the key is there, else the §4.1 errors.</summary>
+    /// <summary>For an existing entry met by a create: the stored field (the key exists), or the §4.1 error when the entry is not a key.</summary>
     private string? FieldOfExisting(VaultResponse existing, string name, string location)
     {
         var data = existing.Data;

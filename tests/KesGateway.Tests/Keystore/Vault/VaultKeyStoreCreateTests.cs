@@ -230,6 +230,23 @@ public sealed class VaultKeyStoreCreateTests
     }
 
     [Fact]
+    public async Task CreateAsync_WriteRejectedForAnInvalidToken_IsRepeatedWithTheNewTokenAndTheSameBody()
+    {
+        await using var bed = new VaultTestBed(VaultKvVersion.V2);
+        var store = await bed.ConnectAsync();
+        bed.Handler.On("PUT", "/v1/auth/approle/login", 200, ScriptedVaultHandler.Token("hvs.B"));
+        bed.Handler.On("PUT", "/v1/kv/data/my-key", 200, """{"data":{"version":1}}""");
+        bed.Handler.On(r => r.Method == "PUT" && r.Path == "/v1/kv/data/my-key" && r.Token == ScriptedVaultHandler.LoginToken,
+            _ => ScriptedVaultHandler.Answer(403, """{"errors":["2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"]}"""));
+
+        Assert.True(await store.CreateAsync("my-key", Encoding.UTF8.GetBytes(Value), Ct));
+
+        var writes = bed.Handler.Calls.Where(c => c.Method == "PUT").ToList();
+        Assert.Equal([ScriptedVaultHandler.LoginToken, "hvs.B"], writes.Select(w => w.Token));
+        Assert.Equal(writes[0].Body, writes[1].Body);
+    }
+
+    [Fact]
     public async Task CreateAsync_WriteAnsweredWithOtherSuccessCode_IsAnError()
     {
         await using var bed = new VaultTestBed(VaultKvVersion.V1);

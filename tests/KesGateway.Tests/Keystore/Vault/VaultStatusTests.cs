@@ -63,6 +63,20 @@ public sealed class VaultStatusTests
     }
 
     [Fact]
+    public async Task StatusAsync_SeesSealed_OperationsFailFastFromThenOn()
+    {
+        await using var bed = new VaultTestBed();
+        var store = await bed.ConnectAsync();
+        bed.Handler.On("GET", Health, 299, ScriptedVaultHandler.Health(@sealed: true));
+
+        await Assert.ThrowsAsync<KeyStoreUnreachableException>(async () => await store.StatusAsync(Ct));
+
+        Assert.True(store.Seal.IsSealed);
+        await Assert.ThrowsAsync<KeyStoreUnreachableException>(async () => await store.GetAsync("my-key", Ct));
+        Assert.Empty(bed.Handler.Calls);
+    }
+
+    [Fact]
     public async Task StatusAsync_ConnectionRefused_IsUnreachable()
     {
         await using var bed = new VaultTestBed();
