@@ -14,5 +14,6 @@ internal static class EventIds
     public const int KeyStoreError = 200;
     public const int KeyStoreCorruptKey = 202;
     public const int NotReady = 201;
+    // 300–311: the Vault keystore in KesGateway.Core (Keystore/Vault/VaultLog.cs), which cannot see this class.
     public const int UnhandledError = 500;
 }
