@@ -258,8 +258,13 @@ internal sealed partial class KesConfigReader
         {
             Engine = NullIfEmpty(node["engine"].Text()) ?? defaults.Engine,
             Namespace = node["namespace"].Text() ?? string.Empty,
+            Retry = ReadRetry(node["retry"]),
         };
     }
+
+    // KES ≤ v0.22 waited 'retry' between failed logins and current KES ignores it; we honour it again.
+    private TimeSpan? ReadRetry(ConfigNode node) =>
+        ReadNonNegative(node, "invalid login retry interval") is { } retry && retry > TimeSpan.Zero ? retry : null;
 
     private VaultKubernetesConfig ReadKubernetes(ConfigNode node)
     {
@@ -298,6 +303,7 @@ internal sealed partial class KesConfigReader
             Role = node["role"].Text() ?? string.Empty,
             Jwt = file is null ? jwt : null,
             JwtFile = file,
+            Retry = ReadRetry(node["retry"]),
         };
     }
 

@@ -32,4 +32,8 @@ public sealed record VaultKubernetesConfig
             .Append(", JwtFile = ").Append(JwtFile);
         return true;
     }
+
+    /// <summary>Gets how long to wait between failed logins (<c>retry</c>); ignored by KES since 2023, honoured here.</summary>
+    /// <value>Default <see langword="null"/>: the Vault client's own interval (3 s).</value>
+    public TimeSpan? Retry { get; init; }
 }

@@ -96,6 +96,7 @@ public static class ServerStateFactory
             CaPath = config.Tls.CaPath,
         },
         StatusPing = config.StatusPing,
+        LoginRetryInterval = config.AppRole?.Retry ?? config.Kubernetes?.Retry ?? TimeSpan.FromSeconds(3),
         TimeProvider = time,
     };
 

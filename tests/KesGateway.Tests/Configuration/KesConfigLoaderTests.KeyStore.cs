@@ -142,6 +142,34 @@ public partial class KesConfigLoaderTests
     }
 
     [Fact]
+    public void Vault_ApproleRetry_IsHonouredAsTheLoginRetryInterval()
+    {
+        var config = Parse(WithKeyStore(Vault + "    approle: {id: role, secret: s3cr3t-value, retry: 15s}\n"));
+
+        var options = ServerStateFactory.ToVaultOptions((VaultKeyStoreConfig)config.KeyStore, TimeProvider.System);
+
+        Assert.Equal(TimeSpan.FromSeconds(15), options.LoginRetryInterval);
+    }
+
+    [Fact]
+    public void Vault_NoRetry_KeepsThreeSeconds()
+    {
+        var config = Parse(WithKeyStore(Vault + AppRole));
+
+        var options = ServerStateFactory.ToVaultOptions((VaultKeyStoreConfig)config.KeyStore, TimeProvider.System);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), options.LoginRetryInterval);
+    }
+
+    [Fact]
+    public void Vault_RetryWithoutUnit_IsRefusedNamingTheField()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Parse(WithKeyStore(Vault + "    approle: {id: role, secret: s3cr3t-value, retry: 15}\n")));
+
+        Assert.Contains("keystore.vault.approle.retry", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateKeyStore_CloudKeyStore_IsValidButNotServed()
     {
         var config = Parse(WithKeyStore("  aws:\n    secretsmanager:\n      endpoint: secretsmanager.us-east-2.amazonaws.com\n      region: us-east-2\n"));

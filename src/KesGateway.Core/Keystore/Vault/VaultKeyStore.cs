@@ -427,6 +427,7 @@ public sealed class VaultKeyStore : IKeyStore
             Transit = transit,
             Tls = options.Tls ?? new VaultTlsOptions(),
             StatusPing = options.StatusPing > TimeSpan.Zero ? options.StatusPing : TimeSpan.FromSeconds(15),
+            LoginRetryInterval = options.LoginRetryInterval > TimeSpan.Zero ? options.LoginRetryInterval : TimeSpan.FromSeconds(3),
             RetryCount = Math.Max(0, options.RetryCount),
             RetryBaseDelay = options.RetryBaseDelay >= TimeSpan.Zero ? options.RetryBaseDelay : TimeSpan.Zero,
             RequestTimeout = options.RequestTimeout > TimeSpan.Zero ? options.RequestTimeout : TimeSpan.FromSeconds(60),

@@ -39,6 +39,10 @@ public sealed class VaultOptions
     /// <value>Default 15 seconds (KES's code default; its docs say 10 s).</value>
     public TimeSpan StatusPing { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Gets or sets how long to wait between failed logins (config <c>approle.retry</c> / <c>kubernetes.retry</c>).</summary>
+    /// <value>Default 3 s, as current KES hard-codes it.</value>
+    public TimeSpan LoginRetryInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Gets or sets how many times a call is repeated after a transport error, 412, 429 or 5xx other than 501.</summary>
     /// <value>Default 2, so 3 attempts, as Vault's Go SDK makes.</value>
     public int RetryCount { get; set; } = 2;

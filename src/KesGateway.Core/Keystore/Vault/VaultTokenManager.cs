@@ -17,8 +17,6 @@ internal sealed class VaultTokenManager : IAsyncDisposable
     /// <summary>A renewal leaving less than this logs in again at once (KES's <c>Delay</c>).</summary>
     internal static readonly TimeSpan RenewalMargin = TimeSpan.FromSeconds(30);
 
-    /// <summary>The pause between failed logins.</summary>
-    internal static readonly TimeSpan LoginRetryInterval = TimeSpan.FromSeconds(3);
 
     /// <summary>The pause while Vault is sealed.</summary>
     internal static readonly TimeSpan SealedPollInterval = TimeSpan.FromSeconds(1);
@@ -185,7 +183,7 @@ internal sealed class VaultTokenManager : IAsyncDisposable
             {
                 // A bug must not end renewal for good: report it and start over.
                 _logger.RenewalFailed(_secrets.Scrub(ex.Message));
-                await WaitAsync(LoginRetryInterval, CancellationToken.None, stopping).ConfigureAwait(false);
+                await WaitAsync(_options.LoginRetryInterval, CancellationToken.None, stopping).ConfigureAwait(false);
             }
         }
     }
@@ -206,14 +204,14 @@ internal sealed class VaultTokenManager : IAsyncDisposable
 
             if (state.NeedsLogin)
             {
-                if (await TryLoginAsync(LoginRetryInterval, stopping).ConfigureAwait(false) is { } fresh)
+                if (await TryLoginAsync(_options.LoginRetryInterval, stopping).ConfigureAwait(false) is { } fresh)
                 {
                     // The old token is dead or about to be: use the new one at once.
                     Interlocked.CompareExchange(ref _token, fresh, state);
                     continue;
                 }
 
-                await WaitAsync(LoginRetryInterval, wake, stopping).ConfigureAwait(false);
+                await WaitAsync(_options.LoginRetryInterval, wake, stopping).ConfigureAwait(false);
                 continue;
             }
 
@@ -262,12 +260,12 @@ internal sealed class VaultTokenManager : IAsyncDisposable
                 next = null;
             }
 
-            next ??= await TryLoginAsync(LoginRetryInterval, stopping).ConfigureAwait(false);
+            next ??= await TryLoginAsync(_options.LoginRetryInterval, stopping).ConfigureAwait(false);
             if (next is null)
             {
                 // The old token may still work for a while; keep it and log in again every 3 s until one succeeds.
                 Interlocked.CompareExchange(ref _token, state with { NeedsLogin = true }, state);
-                await WaitAsync(LoginRetryInterval, wake, stopping).ConfigureAwait(false);
+                await WaitAsync(_options.LoginRetryInterval, wake, stopping).ConfigureAwait(false);
                 continue;
             }
 

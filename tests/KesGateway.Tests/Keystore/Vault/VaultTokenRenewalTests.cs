@@ -144,6 +144,24 @@ public sealed class VaultTokenRenewalTests
     }
 
     [Fact]
+    public async Task Renewal_LoginRetryIntervalConfigured_IsHonoured()
+    {
+        await using var bed = new VaultTestBed();
+        bed.Options.LoginRetryInterval = TimeSpan.FromSeconds(15);
+        var store = await bed.ConnectAsync();
+        bed.Handler.On("PUT", RenewSelf, 403, """{"errors":["permission denied"]}""");
+        bed.Handler.On("PUT", Login, 200, ScriptedVaultHandler.Token("hvs.B"));
+        bed.Handler.On("PUT", Login, 400, """{"errors":["invalid role or secret ID"]}""", times: 1);
+        await bed.RenewalWaitingAsync(0);
+
+        bed.Clock.Advance(TimeSpan.FromSeconds(2880));
+        await bed.Handler.WaitForAsync(r => r.Path == Login, count: 2);
+        await bed.RenewalWaitingAsync(1);
+
+        Assert.Equal(TimeSpan.FromSeconds(15), store.Tokens.LastWait);
+    }
+
+    [Fact]
     public async Task Renewal_NonRenewableToken_LogsInAt80Percent()
     {
         await using var bed = new VaultTestBed();
