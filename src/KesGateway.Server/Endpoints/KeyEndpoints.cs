@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Text.Json.Serialization.Metadata;
 using KesGateway.Core.Crypto;
 using KesGateway.Core.Keystore;
 using KesGateway.Core.Protocol;
@@ -31,19 +32,13 @@ internal static partial class KeyEndpoints
 
     public static async Task ImportAsync(HttpContext context)
     {
-        if (Begin(context, out var request) is not { } name)
-        {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
-            return;
-        }
-
-        var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.ImportKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
+        var (ok, body) = await ReadRequestAsync(context, KesJsonContext.Default.ImportKeyRequest, KesErrors.InvalidImportBody).ConfigureAwait(false);
         if (!ok)
         {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidImportBody).ConfigureAwait(false);
             return;
         }
 
+        var request = context.Features.GetRequiredFeature<KesRequestFeature>();
         var cipher = body?.Cipher ?? string.Empty;
         if (!IsImportCipher(cipher, out var type))
         {
@@ -62,7 +57,7 @@ internal static partial class KeyEndpoints
 
             var time = context.RequestServices.GetRequiredService<TimeProvider>();
             using var key = KeyVersion.Import(material, type, request.Identity ?? string.Empty, time);
-            await StoreAsync(context, request, name, key).ConfigureAwait(false);
+            await StoreAsync(context, request, request.Resource, key).ConfigureAwait(false);
         }
         finally
         {
@@ -141,21 +136,14 @@ internal static partial class KeyEndpoints
 
     public static async Task GenerateAsync(HttpContext context)
     {
-        // KES checks the name before it reads the body.
-        if (Begin(context, out var request) is null)
-        {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
-            return;
-        }
         byte[]? associatedData = null;
 
         // KES decodes the body only when one is announced; MinIO always sends at least "{}".
         if (RequestBody.HasBody(context.Request))
         {
-            var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.GenerateKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
+            var (ok, body) = await ReadRequestAsync(context, KesJsonContext.Default.GenerateKeyRequest, KesErrors.InvalidRequestBody).ConfigureAwait(false);
             if (!ok)
             {
-                await KesResults.WriteErrorAsync(context, KesErrors.InvalidRequestBody).ConfigureAwait(false);
                 return;
             }
 
@@ -177,16 +165,9 @@ internal static partial class KeyEndpoints
 
     public static async Task EncryptAsync(HttpContext context)
     {
-        // KES checks the name before it reads the body.
-        if (Begin(context, out var request) is null)
-        {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
-            return;
-        }
-        var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.EncryptKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
+        var (ok, body) = await ReadRequestAsync(context, KesJsonContext.Default.EncryptKeyRequest, KesErrors.InvalidRequestBody).ConfigureAwait(false);
         if (!ok)
         {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidRequestBody).ConfigureAwait(false);
             return;
         }
 
@@ -210,16 +191,9 @@ internal static partial class KeyEndpoints
 
     public static async Task DecryptAsync(HttpContext context)
     {
-        // KES checks the name before it reads the body.
-        if (Begin(context, out var request) is null)
-        {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
-            return;
-        }
-        var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.DecryptKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
+        var (ok, body) = await ReadRequestAsync(context, KesJsonContext.Default.DecryptKeyRequest, KesErrors.InvalidRequestBody).ConfigureAwait(false);
         if (!ok)
         {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidRequestBody).ConfigureAwait(false);
             return;
         }
 
@@ -248,16 +222,9 @@ internal static partial class KeyEndpoints
     /// <summary>The legacy <c>/v1/key/bulk/decrypt/</c> of KES v0.19–v0.22, still called by MinIO releases of 2022–2023.</summary>
     public static async Task BulkDecryptAsync(HttpContext context)
     {
-        // KES checks the name before it reads the body.
-        if (Begin(context, out var request) is null)
-        {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
-            return;
-        }
-        var (ok, items) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.IReadOnlyListDecryptKeyRequest, request.Route.MaxBody).ConfigureAwait(false);
+        var (ok, items) = await ReadRequestAsync(context, KesJsonContext.Default.IReadOnlyListDecryptKeyRequest, KesErrors.InvalidRequestBody).ConfigureAwait(false);
         if (!ok)
         {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidRequestBody).ConfigureAwait(false);
             return;
         }
 
@@ -302,16 +269,9 @@ internal static partial class KeyEndpoints
 
     public static async Task HmacAsync(HttpContext context)
     {
-        // KES checks the name before it reads the body.
-        if (Begin(context, out var request) is null)
-        {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
-            return;
-        }
-        var (ok, body) = await RequestBody.TryReadJsonAsync(context, KesJsonContext.Default.HmacRequest, request.Route.MaxBody).ConfigureAwait(false);
+        var (ok, body) = await ReadRequestAsync(context, KesJsonContext.Default.HmacRequest, KesErrors.InvalidRequestBody).ConfigureAwait(false);
         if (!ok)
         {
-            await KesResults.WriteErrorAsync(context, KesErrors.InvalidRequestBody).ConfigureAwait(false);
             return;
         }
 
@@ -368,6 +328,24 @@ internal static partial class KeyEndpoints
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
+    }
+
+    /// <summary>Checks the key name, then reads the JSON body, answering either error itself; KES checks the name first.</summary>
+    private static async Task<(bool Ok, T? Body)> ReadRequestAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, KesError invalidBody)
+    {
+        if (Begin(context, out var request) is null)
+        {
+            await KesResults.WriteErrorAsync(context, KesErrors.InvalidKeyName(request.Resource)).ConfigureAwait(false);
+            return (false, default);
+        }
+
+        var (ok, body) = await RequestBody.TryReadJsonAsync(context, typeInfo, request.Route.MaxBody).ConfigureAwait(false);
+        if (!ok)
+        {
+            await KesResults.WriteErrorAsync(context, invalidBody).ConfigureAwait(false);
+        }
+
+        return (ok, body);
     }
 
     private static string? Begin(HttpContext context, out KesRequestFeature request)
