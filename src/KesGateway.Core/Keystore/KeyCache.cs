@@ -23,6 +23,8 @@ public sealed class KeyCache : IAsyncDisposable
 {
     private readonly IKeyStore _store;
     private readonly TimeSpan _offlineExpiry;
+    private readonly TimeSpan _statusInterval;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, KeyCacheEntry> _entries = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
 
@@ -49,6 +51,8 @@ public sealed class KeyCache : IAsyncDisposable
         _store = store;
         _offlineExpiry = options.Offline;
         _stopping = _disposing.Token;
+        _statusInterval = options.StatusInterval;
+        _time = options.TimeProvider;
 
         var time = options.TimeProvider;
         var timers = new List<ITimer>(4);
@@ -289,14 +293,21 @@ public sealed class KeyCache : IAsyncDisposable
 
     private async Task ProbeAsync()
     {
+        // A store that does not answer within one interval is as good as unreachable.
+        using var timeout = new CancellationTokenSource(_statusInterval, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, timeout.Token);
         try
         {
-            await _store.StatusAsync(_stopping).ConfigureAwait(false);
+            await _store.StatusAsync(linked.Token).ConfigureAwait(false);
             SetOffline(false, null);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // Shutting down: not an outage.
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            SetOffline(true, new KeyStoreUnreachableException("keystore status timed out", ex));
         }
         catch (Exception ex)
         {

@@ -320,6 +320,27 @@ public sealed class KeyCacheTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task StatusProbe_StoreHangs_TimesOutAfterOneIntervalAndMarksOffline()
+    {
+        await using var sut = CreateSut();
+        var events = new List<KeyStoreStateChangedEventArgs>();
+        sut.StateChanged += (_, e) => events.Add(e);
+        _store.StatusGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(sut.IsOffline);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        // The timed-out probe completes on the thread pool.
+        while (!sut.IsOffline)
+        {
+            await Task.Yield();
+        }
+
+        Assert.IsType<KeyStoreUnreachableException>(Assert.Single(events).Error);
+    }
+
+    [Fact]
     public async Task RentAsync_UnreachableThenSuccess_MarksOfflineThenOnline()
     {
         await using var sut = CreateSut();

@@ -67,9 +67,17 @@ internal sealed class ScriptedKeyStore : IKeyStore
     public ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    /// <summary>When set, status checks wait for it (or for cancellation) before answering.</summary>
+    public TaskCompletionSource? StatusGate { get; set; }
+
     public ValueTask StatusAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _statusCalls);
+        if (StatusGate is { } gate)
+        {
+            return new ValueTask(gate.Task.WaitAsync(cancellationToken));
+        }
+
         return Failure is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
     }
 
