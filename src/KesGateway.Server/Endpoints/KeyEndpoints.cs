@@ -67,11 +67,13 @@ internal static partial class KeyEndpoints
 
     public static async Task DescribeAsync(HttpContext context)
     {
-        using var key = await ReadKeyAsync(context).ConfigureAwait(false);
-        if (key is null)
+        using var lease = await ReadKeyAsync(context).ConfigureAwait(false);
+        if (lease is null)
         {
             return;
         }
+
+        var key = lease.Key;
 
         var request = context.Features.GetRequiredFeature<KesRequestFeature>();
         await KesResults.WriteJsonAsync(
@@ -123,6 +125,9 @@ internal static partial class KeyEndpoints
         try
         {
             deleted = await request.State.KeyStore.DeleteAsync(name, context.RequestAborted).ConfigureAwait(false);
+
+            // After the store, as KES does: a failed delete leaves the cached key serving.
+            request.State.Keys.Invalidate(name);
         }
         catch (KeyStoreException ex)
         {
@@ -150,11 +155,13 @@ internal static partial class KeyEndpoints
             associatedData = body?.Context;
         }
 
-        using var key = await ReadKeyAsync(context).ConfigureAwait(false);
-        if (key is null)
+        using var lease = await ReadKeyAsync(context).ConfigureAwait(false);
+        if (lease is null)
         {
             return;
         }
+
+        var key = lease.Key;
 
         using var dataKey = key.Key.GenerateDataKey(associatedData);
         await KesResults.WriteJsonAsync(
@@ -171,11 +178,13 @@ internal static partial class KeyEndpoints
             return;
         }
 
-        using var key = await ReadKeyAsync(context).ConfigureAwait(false);
-        if (key is null)
+        using var lease = await ReadKeyAsync(context).ConfigureAwait(false);
+        if (lease is null)
         {
             return;
         }
+
+        var key = lease.Key;
 
         var plaintext = body?.Plaintext ?? [];
         try
@@ -197,11 +206,13 @@ internal static partial class KeyEndpoints
             return;
         }
 
-        using var key = await ReadKeyAsync(context).ConfigureAwait(false);
-        if (key is null)
+        using var lease = await ReadKeyAsync(context).ConfigureAwait(false);
+        if (lease is null)
         {
             return;
         }
+
+        var key = lease.Key;
 
         if (Open(key.Key, body) is not { } plaintext)
         {
@@ -235,11 +246,13 @@ internal static partial class KeyEndpoints
             return;
         }
 
-        using var key = await ReadKeyAsync(context).ConfigureAwait(false);
-        if (key is null)
+        using var lease = await ReadKeyAsync(context).ConfigureAwait(false);
+        if (lease is null)
         {
             return;
         }
+
+        var key = lease.Key;
 
         var results = new List<DecryptKeyResponse>(items.Count);
         try
@@ -275,11 +288,13 @@ internal static partial class KeyEndpoints
             return;
         }
 
-        using var key = await ReadKeyAsync(context).ConfigureAwait(false);
-        if (key is null)
+        using var lease = await ReadKeyAsync(context).ConfigureAwait(false);
+        if (lease is null)
         {
             return;
         }
+
+        var key = lease.Key;
 
         if (key.HmacKey is not { } hmacKey)
         {
@@ -373,8 +388,9 @@ internal static partial class KeyEndpoints
         }
     }
 
-    /// <summary>Reads and parses the named key, answering the error itself when it cannot; the caller disposes the key.</summary>
-    private static async Task<KeyVersion?> ReadKeyAsync(HttpContext context)
+    /// <summary>Rents the named key from the cache (one keystore read per key per expiry), answering the error itself when it
+    /// cannot; the caller disposes the lease, never the key.</summary>
+    private static async Task<KeyLease?> ReadKeyAsync(HttpContext context)
     {
         if (Begin(context, out var request) is not { } name)
         {
@@ -382,10 +398,16 @@ internal static partial class KeyEndpoints
             return null;
         }
 
-        byte[]? stored;
+        KeyLease? lease;
         try
         {
-            stored = await request.State.KeyStore.GetAsync(name, context.RequestAborted).ConfigureAwait(false);
+            lease = await request.State.Keys.RentAsync(name, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (CorruptKeyException)
+        {
+            LogCorruptKey(Logger(context), name);
+            await KesResults.WriteErrorAsync(context, KesErrors.ReadKeyFailed).ConfigureAwait(false);
+            return null;
         }
         catch (KeyStoreException ex)
         {
@@ -394,27 +416,12 @@ internal static partial class KeyEndpoints
             return null;
         }
 
-        if (stored is null)
+        if (lease is null)
         {
             await KesResults.WriteErrorAsync(context, KesErrors.KeyNotFound).ConfigureAwait(false);
-            return null;
         }
 
-        try
-        {
-            if (KeyVersion.TryParse(stored, out var key))
-            {
-                return key;
-            }
-
-            LogCorruptKey(Logger(context), name);
-            await KesResults.WriteErrorAsync(context, KesErrors.ReadKeyFailed).ConfigureAwait(false);
-            return null;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(stored);
-        }
+        return lease;
     }
 
     private static ILogger Logger(HttpContext context) =>

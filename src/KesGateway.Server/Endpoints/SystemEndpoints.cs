@@ -25,7 +25,7 @@ internal static class SystemEndpoints
         var started = time.GetTimestamp();
         try
         {
-            await request.State.KeyStore.StatusAsync(context.RequestAborted).ConfigureAwait(false);
+            await request.State.Keys.StatusAsync(context.RequestAborted).ConfigureAwait(false);
             latency = Math.Max(1, (long)Math.Round(time.GetElapsedTime(started).TotalMilliseconds));
         }
         catch (KeyStoreException)
@@ -54,7 +54,7 @@ internal static class SystemEndpoints
         var request = context.Features.GetRequiredFeature<KesRequestFeature>();
         try
         {
-            await request.State.KeyStore.StatusAsync(context.RequestAborted).ConfigureAwait(false);
+            await request.State.Keys.StatusAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (KeyStoreUnreachableException)
         {

@@ -100,13 +100,18 @@ public static class GatewayApp
         app.UseMiddleware<KesMetricsMiddleware>();
         app.UseMiddleware<KesEndpointMiddleware>();
 
-        app.Lifetime.ApplicationStopped.Register(() => holder.Current.KeyStore.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            var last = Holder();
+            last.Current.Keys.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            last.Current.KeyStore.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
         return app;
     }
 
     /// <summary>Gives keystores the host's clock and a logger for their background work.</summary>
     internal static KeyStoreContext KeyStoreContextOf(WebApplication app, GatewayOptions options) =>
-        new(options.Time, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KesGateway.Keystore"));
+        new(options.Time, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KesGateway.Keystore")) { StatusInterval = options.KeyCacheStatusInterval };
 
     /// <summary>Parses KES's <c>address</c>: <c>IP:port</c> or <c>:port</c> (all interfaces).</summary>
     public static IPEndPoint ParseAddress(string address)

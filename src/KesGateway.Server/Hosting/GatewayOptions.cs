@@ -27,4 +27,8 @@ public sealed class GatewayOptions
 
     /// <summary>Gets a server certificate (with its key and chain) to use instead of loading <c>tls.key</c>/<c>tls.cert</c>.</summary>
     public X509Certificate2Collection? ServerCertificate { get; init; }
+
+    /// <summary>Gets how often the key cache asks the keystore for its status, which is how an outage ends.</summary>
+    /// <value>Default 10 s, KES's fixed interval.</value>
+    public TimeSpan KeyCacheStatusInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -40,7 +40,7 @@ public sealed partial class GatewayReloader : IDisposable
             try
             {
                 var config = load();
-                var context = new KeyStoreContext(_options.Time, _loggers.CreateLogger("KesGateway.Keystore"));
+                var context = new KeyStoreContext(_options.Time, _loggers.CreateLogger("KesGateway.Keystore")) { StatusInterval = _options.KeyCacheStatusInterval };
                 next = await ServerStateFactory.CreateAsync(config, _holder.StartTime, context, _options.KeyStore, _options.ServerCertificate, cancellationToken)
                     .ConfigureAwait(false);
                 await GatewayApp.CreateDeclaredKeysAsync(next, _options.Time, cancellationToken).ConfigureAwait(false);
@@ -58,6 +58,9 @@ public sealed partial class GatewayReloader : IDisposable
             }
 
             LogReloaded(_logger);
+
+            // Keys in use stay valid: the cache zeroes each only once its last lease is returned.
+            await previous.Keys.DisposeAsync().ConfigureAwait(false);
 
             // The injected store (dev mode) lives across reloads; a store the config opened is ours to close.
             if (_options.KeyStore is null && !ReferenceEquals(previous.KeyStore, next.KeyStore))

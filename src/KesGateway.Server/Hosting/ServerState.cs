@@ -12,6 +12,7 @@ namespace KesGateway.Server.Hosting;
 /// <param name="Policies">The admin identity and policies.</param>
 /// <param name="Routes">The route table after <c>api:</c> overrides.</param>
 /// <param name="KeyStore">The keystore.</param>
+/// <param name="Keys">The cache of parsed keys in front of <paramref name="KeyStore"/>: the hot path reads through it.</param>
 /// <param name="ServerCertificate">The server's certificate and chain, ready for the TLS handshake.</param>
 /// <param name="ClientCertificates">How client certificates are requested and verified.</param>
 public sealed record ServerState(
@@ -19,5 +20,6 @@ public sealed record ServerState(
     PolicySet Policies,
     KesRouteTable Routes,
     IKeyStore KeyStore,
+    KeyCache Keys,
     SslStreamCertificateContext ServerCertificate,
     ClientCertificatePolicy ClientCertificates);

@@ -42,6 +42,7 @@ public static class ServerStateFactory
             policies,
             routes,
             keyStore,
+            CreateCache(keyStore, config.Cache, keyStoreContext),
             SslStreamCertificateContext.Create(chain[0], [.. chain.Skip(1)], offline: true),
             clientPolicy);
     }
@@ -72,6 +73,21 @@ public static class ServerStateFactory
                     $"keystore.{config.Kind}: this KesGateway version cannot serve a '{config.Kind}' keystore. "
                     + "The configuration is valid; use keystore.vault or keystore.fs (or kesgw server --dev).");
         }
+    }
+
+    /// <summary>Puts a key cache with the config's expiry in front of <paramref name="store"/>; its state changes are logged once each.</summary>
+    internal static KeyCache CreateCache(IKeyStore store, CacheConfig config, KeyStoreContext context)
+    {
+        var cache = new KeyCache(store, new KeyCacheOptions
+        {
+            Any = config.Any,
+            Unused = config.Unused,
+            Offline = config.Offline,
+            StatusInterval = context.StatusInterval,
+            TimeProvider = context.Time,
+        });
+        cache.StateChanged += (_, change) => KeyCacheLog.StateChanged(context.Logger, store.Description, change);
+        return cache;
     }
 
     /// <summary>Maps the KES config's <c>keystore.vault</c> onto the Vault client's options.</summary>

@@ -13,6 +13,8 @@ internal static class EventIds
     public const int ClientIdentityRejected = 102;
     public const int KeyStoreError = 200;
     public const int KeyStoreCorruptKey = 202;
+    public const int KeyStoreOffline = 203;
+    public const int KeyStoreOnline = 204;
     public const int NotReady = 201;
     // 300–311: the Vault keystore in KesGateway.Core (Keystore/Vault/VaultLog.cs), which cannot see this class.
     public const int UnhandledError = 500;

@@ -35,7 +35,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(ServerConfig config, IKeyStore? keyStore = null, TimeProvider? time = null)
+    public static async Task<TestServer> StartAsync(ServerConfig config, IKeyStore? keyStore = null, TimeProvider? time = null, TimeSpan? cacheStatusInterval = null)
     {
         var audit = new AuditCapture();
         var certificate = TestCertificates.CreateServer();
@@ -47,6 +47,7 @@ internal sealed class TestServer : IAsyncDisposable
             ServerCertificate = certificate,
             KeyStore = keyStore,
             Time = time ?? TimeProvider.System,
+            KeyCacheStatusInterval = cacheStatusInterval ?? TimeSpan.FromSeconds(10),
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -118,7 +118,40 @@ public sealed class VaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task Sealed_ReadyIs504_UncachedKeysAre502_ThenUnsealedServesAgain()
+    public async Task Sealed_ReadyIs504_UncachedKeysAre502_CachedKeysServe_ThenRecovery()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")), cacheStatusInterval: TimeSpan.FromMilliseconds(200));
+        using var http = server.CreateClient(_admin);
+        (await http.PostJsonAsync("/v1/key/create/cached", null)).Dispose();
+        (await http.PostJsonAsync("/v1/key/create/uncached", null)).Dispose();
+        (await http.PostJsonAsync("/v1/key/generate/cached", null)).Dispose();
+        using var errors = new StreamReader(await (await server.CreateClient(_admin).SendAsync(
+            new HttpRequestMessage(HttpMethod.Get, "/v1/log/error"), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken))
+            .Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+
+        vault.Seal();
+        using var ready = await http.GetPathAsync("/v1/ready");
+        var status = await (await http.GetPathAsync("/v1/status")).JsonAsync();
+        using var uncached = await http.PostJsonAsync("/v1/key/generate/uncached", null);
+        using var cached = await http.PostJsonAsync("/v1/key/generate/cached", null);
+        vault.Unseal();
+        await ReadUntilAsync(errors, "is online again");
+        using var readyAgain = await http.GetPathAsync("/v1/ready");
+        using var after = await http.PostJsonAsync("/v1/key/generate/uncached", null);
+
+        Assert.Equal((HttpStatusCode.GatewayTimeout, "{\"message\":\"key store is not reachable\"\n}"), (ready.StatusCode, await ready.BodyAsync()));
+        Assert.True(status.GetProperty("keystore_unreachable").GetBoolean());
+        Assert.Equal((HttpStatusCode.BadGateway, "{\"message\":\"failed to read key\"\n}"), (uncached.StatusCode, await uncached.BodyAsync()));
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task HotPath_ManyRequests_OneVaultReadPerKey()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
         vault.EnableKv("kv", 1);
@@ -126,22 +159,27 @@ public sealed class VaultScenarioTests : IDisposable
         await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
         using var http = server.CreateClient(_admin);
         (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+        var readsBefore = vault.Journal.ForPath("kv/k1").Count(r => r.Method == "GET");
 
-        vault.Seal();
-        using var ready = await http.GetPathAsync("/v1/ready");
-        var status = await (await http.GetPathAsync("/v1/status")).JsonAsync();
-        using var generate = await http.PostJsonAsync("/v1/key/generate/k1", null);
-        vault.Unseal();
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var response = await http.PostJsonAsync("/v1/key/generate/k1", null);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }));
 
-        // The next health check — MinIO's readiness probe, /v1/status or the status.ping loop — clears the seal flag.
-        using var readyAgain = await http.GetPathAsync("/v1/ready");
-        using var after = await http.PostJsonAsync("/v1/key/generate/k1", null);
+        Assert.Equal(readsBefore + 1, vault.Journal.ForPath("kv/k1").Count(r => r.Method == "GET"));
+    }
 
-        Assert.Equal((HttpStatusCode.GatewayTimeout, "{\"message\":\"key store is not reachable\"\n}"), (ready.StatusCode, await ready.BodyAsync()));
-        Assert.True(status.GetProperty("keystore_unreachable").GetBoolean());
-        Assert.Equal((HttpStatusCode.BadGateway, "{\"message\":\"failed to read key\"\n}"), (generate.StatusCode, await generate.BodyAsync()));
-        Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    private static async Task ReadUntilAsync(StreamReader reader, string text)
+    {
+        string? line;
+        do
+        {
+            line = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
+        }
+        while (line is not null && !line.Contains(text, StringComparison.Ordinal));
+
+        Assert.NotNull(line);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using KesGateway.Core.Keystore;
 using KesGateway.Core.Keystore.Memory;
 using KesGateway.Core.Policy;
 using KesGateway.Server.Configuration;
@@ -59,11 +60,13 @@ public class KesEndpointMiddlewareTests
             KeyStore = new MemoryKeyStoreConfig(),
         };
         var certificate = TestCertificates.CreateServer();
+        var store = new MemoryKeyStore();
         var state = new ServerState(
             config,
             PolicySet.Create("disabled", [], DateTimeOffset.UnixEpoch),
             KesRouteTable.Create([route], config.Api),
-            new MemoryKeyStore(),
+            store,
+            new KeyCache(store, new KeyCacheOptions { TimeProvider = new FakeTimeProvider() }),
             System.Net.Security.SslStreamCertificateContext.Create(certificate[0], null, offline: true),
             new ClientCertificatePolicy(true, false, []));
         var context = new DefaultHttpContext();
