@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using KesGateway.Core.Protocol;
 using KesGateway.Server.Observability;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KesGateway.Server.Endpoints;
@@ -23,7 +24,8 @@ internal static class LogEndpoints
         var metrics = context.RequestServices.GetRequiredService<KesMetrics>();
         var body = System.Text.Encoding.UTF8.GetBytes(metrics.Render(
             context.RequestServices.GetRequiredService<ErrorLog>().Stream.Delivered,
-            context.RequestServices.GetRequiredService<AuditLog>().Stream.Delivered));
+            context.RequestServices.GetRequiredService<AuditLog>().Stream.Delivered,
+            context.Features.GetRequiredFeature<KesRequestFeature>().State.Keys));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         context.Response.ContentLength = body.Length;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using KesGateway.Core.Keystore;
 
 namespace KesGateway.Server.Observability;
 
@@ -51,9 +52,10 @@ public sealed class KesMetrics
         }
     }
 
-    /// <summary>Renders every metric; log-event counts come from the two log streams.</summary>
-    public string Render(long errorEvents, long auditEvents)
+    /// <summary>Renders every metric; log-event counts come from the two log streams, cache figures from the current key cache.</summary>
+    public string Render(long errorEvents, long auditEvents, KeyCache cache)
     {
+        ArgumentNullException.ThrowIfNull(cache);
         var sb = new StringBuilder(4096);
         var codes = _byCode.ToArray().OrderBy(kv => kv.Key).ToArray();
         Family(sb, "kes_http_request_success", "counter", "Number of requests that have been served successfully.", codes.Where(c => c.Key < 400));
@@ -86,6 +88,15 @@ public sealed class KesMetrics
         // .NET does not count live objects; the family must still carry exactly one sample for the SDK.
         Single(sb, "kes_system_mem_heap_objects", "gauge", "The number of objects currently allocated on the heap memory.", 0);
         Single(sb, "kes_system_mem_stack_used", "gauge", "The number of bytes currently used on the stack memory.", 0);
+
+        // Beyond KES: the key cache (counters restart with the cache on a config reload).
+        Single(sb, "kesgw_cache_keys", "gauge", "Keys held in the cache.", cache.Count);
+        Single(sb, "kesgw_cache_hits_total", "counter", "Key reads answered from the cache.", cache.Hits);
+        Single(sb, "kesgw_cache_misses_total", "counter", "Key reads that waited for the keystore.", cache.Misses);
+        Single(sb, "kesgw_cache_loads_total", "counter", "Keystore reads made by the cache (one per key per expiry, however many requests wait).", cache.Loads);
+        Single(sb, "kesgw_cache_evictions_total", "counter", "Keys dropped by the any, unused and offline timers.", cache.Evictions);
+        Single(sb, "kesgw_cache_served_offline_total", "counter", "Key reads answered from the cache while the keystore was offline.", cache.ServedWhileOffline);
+        Single(sb, "kesgw_keystore_offline", "gauge", "1 while the keystore is offline, else 0.", cache.IsOffline ? 1 : 0);
         return sb.ToString();
     }
 

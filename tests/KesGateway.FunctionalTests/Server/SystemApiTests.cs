@@ -165,6 +165,8 @@ public sealed class SystemApiTests
         Assert.DoesNotContain("kes_http_request_failure", text, StringComparison.Ordinal);
         Assert.Contains("kes_http_response_time_count 2\n", text, StringComparison.Ordinal);
         Assert.Contains("kes_system_num_cpu ", text, StringComparison.Ordinal);
+        Assert.Contains("kesgw_cache_loads_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("kesgw_keystore_offline 0\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

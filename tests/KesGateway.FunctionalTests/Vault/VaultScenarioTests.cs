@@ -168,6 +168,9 @@ public sealed class VaultScenarioTests : IDisposable
         }));
 
         Assert.Equal(readsBefore + 1, vault.Journal.ForPath("kv/k1").Count(r => r.Method == "GET"));
+        var metrics = await (await http.GetPathAsync("/v1/metrics")).BodyAsync();
+        Assert.Contains("kesgw_cache_loads_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("kesgw_cache_hits_total", metrics, StringComparison.Ordinal);
     }
 
     private static async Task ReadUntilAsync(StreamReader reader, string text)
