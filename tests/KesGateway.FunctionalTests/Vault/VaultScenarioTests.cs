@@ -173,6 +173,44 @@ public sealed class VaultScenarioTests : IDisposable
         Assert.Contains("kesgw_cache_hits_total", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OutageShorterThanTheOfflineBudget_UnderTraffic_NoCachedRequestFails()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        var config = Config(vault, AppRole(vault, "kes")) with { Cache = new CacheConfig { Offline = TimeSpan.FromHours(1) } };
+        await using var server = await TestServer.StartAsync(config, cacheStatusInterval: TimeSpan.FromMilliseconds(200));
+        using var http = server.CreateClient(_admin);
+        (await http.PostJsonAsync("/v1/key/create/minio-default", null)).Dispose();
+        var first = await (await http.PostJsonAsync("/v1/key/generate/minio-default", null)).JsonAsync();
+        var ciphertext = first.GetProperty("ciphertext").GetString();
+
+        var failures = 0;
+        async Task TrafficAsync(int requests)
+        {
+            for (var i = 0; i < requests; i++)
+            {
+                using var generate = await http.PostJsonAsync("/v1/key/generate/minio-default", new { context = "e30=" });
+                using var decrypt = await http.PostJsonAsync("/v1/key/decrypt/minio-default", new { ciphertext });
+                if (generate.StatusCode != HttpStatusCode.OK || decrypt.StatusCode != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }
+
+        await TrafficAsync(20);
+        await vault.StopListeningAsync();
+        await TrafficAsync(50);
+        using var readyDuring = await http.GetPathAsync("/v1/ready");
+        await vault.ResumeListeningAsync();
+        await TrafficAsync(20);
+
+        Assert.Equal(0, failures);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, readyDuring.StatusCode);
+    }
+
     private static async Task ReadUntilAsync(StreamReader reader, string text)
     {
         string? line;
