@@ -31,8 +31,10 @@ public sealed class KeyCache : IAsyncDisposable
     // Kept apart from the source: loads and probes still running after DisposeAsync read it safely.
     private readonly CancellationToken _stopping;
     private readonly ITimer[] _timers;
+    private ITimer? _seedDeadline;
 
     private int _offline;
+    private int _hasSeeded;
     private int _probing;
     private int _disposed;
     private long _hits;
@@ -40,6 +42,7 @@ public sealed class KeyCache : IAsyncDisposable
     private long _loads;
     private long _evictions;
     private long _servedWhileOffline;
+    private long _changes;
 
     /// <summary>Creates a cache over <paramref name="store"/> and starts its timers and status probe.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -98,6 +101,9 @@ public sealed class KeyCache : IAsyncDisposable
     /// <summary>Gets the number of reads served from memory while the keystore was offline.</summary>
     public long ServedWhileOffline => Interlocked.Read(ref _servedWhileOffline);
 
+    /// <summary>Gets a counter that moves whenever a key enters or leaves the cache (for rewriting a snapshot only on change).</summary>
+    public long Changes => Interlocked.Read(ref _changes);
+
     /// <summary>Gets the number of names currently cached or loading.</summary>
     public int Count => _entries.Count;
 
@@ -132,8 +138,82 @@ public sealed class KeyCache : IAsyncDisposable
         if (_entries.TryRemove(name, out var entry))
         {
             entry.Evict();
+            Interlocked.Increment(ref _changes);
         }
     }
+
+    /// <summary>Copies every cached key's stored bytes, for a warm-start snapshot; loads in flight are left out.</summary>
+    /// <returns>Entries the caller owns and must dispose.</returns>
+    public IReadOnlyList<KeyCacheSnapshotEntry> Export()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var export = new List<KeyCacheSnapshotEntry>(_entries.Count);
+        foreach (var (name, entry) in _entries)
+        {
+            if (entry.Load.IsCompletedSuccessfully && entry.CopyStored() is { } stored)
+            {
+                export.Add(new KeyCacheSnapshotEntry(name, stored, entry.LoadedAt));
+            }
+        }
+
+        return export;
+    }
+
+    /// <summary>
+    /// Puts snapshot entries into the cache as if loaded at their original time: they serve until
+    /// <paramref name="takenAt"/> + <see cref="KeyCacheOptions.Offline"/>, or until the keystore is seen online (then
+    /// they are read from the store again). Seed once, right after creating the cache.
+    /// </summary>
+    /// <param name="entries">The entries; the caller keeps ownership (the bytes are copied).</param>
+    /// <param name="takenAt">When the snapshot was taken.</param>
+    /// <returns>The number of keys seeded: none if the offline budget is already spent or off; names already cached or not parseable are skipped.</returns>
+    public int Seed(IEnumerable<KeyCacheSnapshotEntry> entries, DateTimeOffset takenAt)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var remaining = takenAt + _offlineExpiry - _time.GetUtcNow();
+        if (_offlineExpiry <= TimeSpan.Zero || remaining <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var seeded = 0;
+        foreach (var item in entries)
+        {
+            var stored = item.StoredValue.ToArray();
+            if (!KeyVersion.TryParse(stored, out var key))
+            {
+                CryptographicOperations.ZeroMemory(stored);
+                continue;
+            }
+
+            var entry = new KeyCacheEntry();
+            entry.TryStartLoad();
+            entry.Complete(key, stored, item.LoadedAt, seeded: true);
+            if (_entries.TryAdd(item.Name, entry))
+            {
+                seeded++;
+            }
+            else
+            {
+                entry.Evict();
+            }
+        }
+
+        if (seeded > 0)
+        {
+            Interlocked.Increment(ref _changes);
+
+            // The budget counts from the snapshot, not from this start; one timer ends it.
+            Volatile.Write(ref _hasSeeded, 1);
+            Interlocked.Exchange(ref _seedDeadline, _time.CreateTimer(static s => ((KeyCache)s!).DropSeeded(), this, remaining, Timeout.InfiniteTimeSpan))?.Dispose();
+        }
+
+        return seeded;
+    }
+
+    /// <summary>Marks the keystore offline now (e.g. it could not be reached at start), instead of at the next status probe.</summary>
+    public void MarkOffline(Exception reason) => SetOffline(true, reason);
 
     /// <summary>Checks the keystore; fails at once while the cache considers it offline, as KES does.</summary>
     /// <exception cref="KeyStoreUnreachableException">The keystore is offline or cannot be reached.</exception>
@@ -154,6 +234,11 @@ public sealed class KeyCache : IAsyncDisposable
         foreach (var timer in _timers)
         {
             await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_seedDeadline is { } deadline)
+        {
+            await deadline.DisposeAsync().ConfigureAwait(false);
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
@@ -229,24 +314,18 @@ public sealed class KeyCache : IAsyncDisposable
             return;
         }
 
-        KeyVersion? key;
-        try
-        {
-            key = KeyVersion.TryParse(stored, out var parsed) ? parsed : null;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(stored);
-        }
-
+        // The entry keeps the stored bytes (for the snapshot) and zeroes them with the key.
+        var key = KeyVersion.TryParse(stored, out var parsed) ? parsed : null;
         if (key is null)
         {
+            CryptographicOperations.ZeroMemory(stored);
             _entries.TryRemove(KeyValuePair.Create(name, entry));
             entry.Fail(new CorruptKeyException($"the stored value of key '{name}' is not a valid key version"));
             return;
         }
 
-        entry.Complete(key);
+        entry.Complete(key, stored, _time.GetUtcNow());
+        Interlocked.Increment(ref _changes);
     }
 
     private void OnAnyTick()
@@ -320,6 +399,17 @@ public sealed class KeyCache : IAsyncDisposable
         }
     }
 
+    private void DropSeeded()
+    {
+        foreach (var (name, entry) in _entries)
+        {
+            if (entry.Seeded)
+            {
+                Drop(name, entry, countEviction: true);
+            }
+        }
+    }
+
     private void DropAll(bool countEvictions)
     {
         foreach (var (name, entry) in _entries)
@@ -333,14 +423,25 @@ public sealed class KeyCache : IAsyncDisposable
 
     private void Drop(string name, KeyCacheEntry entry, bool countEviction)
     {
-        if (_entries.TryRemove(KeyValuePair.Create(name, entry)) && entry.Evict() && countEviction)
+        if (_entries.TryRemove(KeyValuePair.Create(name, entry)))
         {
-            Interlocked.Increment(ref _evictions);
+            Interlocked.Increment(ref _changes);
+            if (entry.Evict() && countEviction)
+            {
+                Interlocked.Increment(ref _evictions);
+            }
         }
     }
 
     private void SetOffline(bool offline, Exception? error)
     {
+        // Seeded keys were never confirmed by this store (one may have been deleted meanwhile): once it answers, they
+        // are read from it again.
+        if (!offline && Interlocked.Exchange(ref _hasSeeded, 0) != 0)
+        {
+            DropSeeded();
+        }
+
         var value = offline ? 1 : 0;
         if (Interlocked.Exchange(ref _offline, value) != value)
         {

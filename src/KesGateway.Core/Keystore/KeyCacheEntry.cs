@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 using KesGateway.Core.Crypto;
 
 namespace KesGateway.Core.Keystore;
@@ -10,6 +12,9 @@ internal sealed class KeyCacheEntry
     // One reference is the cache's own (dropped by Evict); each KeyLease holds another. 0 = zeroed.
     private int _references = 1;
     private KeyVersion? _key;
+
+    // The bytes the store returned for the key, kept for the warm-start snapshot; zeroed with the key.
+    private byte[]? _stored;
     private int _evicted;
 
     // The cache's reference goes once both happened: the key arrived and the entry was evicted (either order).
@@ -23,6 +28,12 @@ internal sealed class KeyCacheEntry
     /// <summary>Gets the loaded key, or null while loading, for "not found" or after a failure.</summary>
     public KeyVersion? Key => Volatile.Read(ref _key);
 
+    /// <summary>Gets when the key was read from the store (for a seeded entry: when it originally was).</summary>
+    public DateTimeOffset LoadedAt { get; private set; }
+
+    /// <summary>Gets whether the entry came from a snapshot rather than from the store.</summary>
+    public bool Seeded { get; private set; }
+
     /// <summary>Gets whether the load finished with a key.</summary>
     public bool HasKey => Key is not null;
 
@@ -30,8 +41,15 @@ internal sealed class KeyCacheEntry
     public bool TryStartLoad() => Interlocked.Exchange(ref _loadStarted, 1) == 0;
 
     /// <summary>Completes the load with a key or null; if the entry was evicted meanwhile, the cache's reference goes now.</summary>
-    public void Complete(KeyVersion? key)
+    /// <param name="key">The parsed key, or null for "not found".</param>
+    /// <param name="stored">The stored bytes <paramref name="key"/> was parsed from; the entry owns and zeroes them.</param>
+    /// <param name="loadedAt">When the bytes were read from the store.</param>
+    /// <param name="seeded">Whether the bytes came from a snapshot.</param>
+    public void Complete(KeyVersion? key, byte[]? stored = null, DateTimeOffset loadedAt = default, bool seeded = false)
     {
+        _stored = stored;
+        LoadedAt = loadedAt;
+        Seeded = seeded;
         // Published before the task completes, so a waiter that wakes up always sees it.
         Volatile.Write(ref _key, key);
         _load.SetResult(key);
@@ -104,12 +122,34 @@ internal sealed class KeyCacheEntry
         return true;
     }
 
-    /// <summary>Drops one reference; the last one zeroes the key.</summary>
+    /// <summary>Copies the stored bytes while holding a reference, or returns null if the key is gone.</summary>
+    public byte[]? CopyStored()
+    {
+        if (!TryAcquire())
+        {
+            return null;
+        }
+
+        try
+        {
+            return _stored?.AsSpan().ToArray();
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Drops one reference; the last one zeroes the key and its stored bytes.</summary>
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
             Key?.Dispose();
+            if (_stored is { } stored)
+            {
+                CryptographicOperations.ZeroMemory(stored);
+            }
         }
     }
 }

@@ -14,4 +14,8 @@ public sealed record CacheConfig
     /// <summary>Gets how long cached keys keep serving while the keystore is offline.</summary>
     /// <value>Default zero (off).</value>
     public TimeSpan Offline { get; init; }
+
+    /// <summary>Gets the warm-start snapshot settings (<c>cache.snapshot</c>), or null when off.</summary>
+    /// <value>Default null (no snapshot, as KES).</value>
+    public SnapshotConfig? Snapshot { get; init; }
 }

@@ -46,7 +46,7 @@ internal sealed partial class KesConfigReader
         var admin = ReadAdmin(root);
         var tls = ReadTls(root["tls"], admin);
         var policies = ReadPolicies(root["policy"], admin, tls.ProxyIdentities);
-        var cache = ReadCache(root["cache"]["expiry"]);
+        var cache = ReadCache(root["cache"]);
         var api = ReadApi(root["api"]);
         var log = new LogConfig { Error = ReadLogLevel(root["log"]["error"]), Audit = ReadLogLevel(root["log"]["audit"]) };
         var keys = ReadKeys(root["keys"]);
@@ -292,9 +292,10 @@ internal sealed partial class KesConfigReader
         return patterns.ToImmutable();
     }
 
-    private CacheConfig ReadCache(ConfigNode expiry)
+    private CacheConfig ReadCache(ConfigNode cache)
     {
         var defaults = new CacheConfig();
+        var expiry = cache["expiry"];
 
         // A zero duration means "not set" in KES, so it gets the documented default (not kes server's buggy one).
         var any = ReadNonNegative(expiry["any"], "invalid cache expiry");
@@ -305,6 +306,7 @@ internal sealed partial class KesConfigReader
             Any = any is { } a && a > TimeSpan.Zero ? a : defaults.Any,
             Unused = unused is { } u && u > TimeSpan.Zero ? u : defaults.Unused,
             Offline = offline ?? defaults.Offline,
+            Snapshot = ReadSnapshot(cache["snapshot"], expiry["offline"], offline ?? defaults.Offline),
         };
     }
 

@@ -77,12 +77,41 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayReloader>();
 
         var app = builder.Build();
+        KeyCacheSnapshotter? snapshotter = null;
         try
         {
-            var state = await ServerStateFactory.CreateAsync(config, startTime, KeyStoreContextOf(app, options), options.KeyStore, options.ServerCertificate, cancellationToken)
+            var context = KeyStoreContextOf(app, options);
+            var snapshot = config.Cache.Snapshot;
+            var state = await ServerStateFactory.CreateAsync(
+                config, startTime, context, options.KeyStore, options.ServerCertificate, allowUnreachableKeyStore: snapshot is not null, cancellationToken)
                 .ConfigureAwait(false);
-            await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
+            var deferred = state.KeyStore is DeferredKeyStore { IsConnected: false };
+            if (snapshot is not null)
+            {
+                // The keystore is connected (or known unreachable) first, so the snapshot is only read when it can serve.
+                if (deferred)
+                {
+                    state.Keys.MarkOffline(new KeyStoreUnreachableException("keystore could not be reached at start"));
+                }
+
+                KeyCacheSnapshotter.Seed(state.Keys, snapshot, config.Cache.Offline, state.KeyStore.Description, options.Time, context.Logger);
+            }
+
+            if (deferred)
+            {
+                SnapshotLog.DeclaredKeysSkipped(context.Logger, state.KeyStore.Description);
+            }
+            else
+            {
+                await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
+            }
+
             holder = new ServerStateHolder(state, startTime);
+            if (snapshot is not null)
+            {
+                snapshotter = new KeyCacheSnapshotter(holder, snapshot, options.Time, context.Logger);
+                snapshotter.Start();
+            }
         }
         catch
         {
@@ -102,6 +131,8 @@ public static class GatewayApp
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            // The last snapshot is taken before the cache is dropped.
+            snapshotter?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             var last = Holder();
             last.Current.Keys.DisposeAsync().AsTask().GetAwaiter().GetResult();
             last.Current.KeyStore.DisposeAsync().AsTask().GetAwaiter().GetResult();

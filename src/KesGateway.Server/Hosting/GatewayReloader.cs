@@ -41,7 +41,7 @@ public sealed partial class GatewayReloader : IDisposable
             {
                 var config = load();
                 var context = new KeyStoreContext(_options.Time, _loggers.CreateLogger("KesGateway.Keystore")) { StatusInterval = _options.KeyCacheStatusInterval };
-                next = await ServerStateFactory.CreateAsync(config, _holder.StartTime, context, _options.KeyStore, _options.ServerCertificate, cancellationToken)
+                next = await ServerStateFactory.CreateAsync(config, _holder.StartTime, context, _options.KeyStore, _options.ServerCertificate, cancellationToken: cancellationToken)
                     .ConfigureAwait(false);
                 await GatewayApp.CreateDeclaredKeysAsync(next, _options.Time, cancellationToken).ConfigureAwait(false);
             }

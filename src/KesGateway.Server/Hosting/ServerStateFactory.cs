@@ -15,12 +15,23 @@ namespace KesGateway.Server.Hosting;
 public static class ServerStateFactory
 {
     /// <summary>Builds the state, connecting to the keystore; throws <see cref="InvalidOperationException"/> with an actionable message when it cannot.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="startTime">When the server started.</param>
+    /// <param name="keyStoreContext">The clock and logger for the keystore.</param>
+    /// <param name="keyStore">A keystore to use instead of the one the config names.</param>
+    /// <param name="certificate">A server certificate to use instead of the configured files.</param>
+    /// <param name="allowUnreachableKeyStore">
+    /// With <c>cache.snapshot</c> set, a Vault keystore that cannot be reached becomes a <see cref="DeferredKeyStore"/>
+    /// instead of failing (the first start only: a reload during an outage keeps the running state instead).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<ServerState> CreateAsync(
         ServerConfig config,
         DateTimeOffset startTime,
         KeyStoreContext keyStoreContext,
         IKeyStore? keyStore = null,
         X509Certificate2Collection? certificate = null,
+        bool allowUnreachableKeyStore = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -36,7 +47,9 @@ public static class ServerStateFactory
             ExtraRoots: LoadCas(config.Tls.CaPath));
 
         // The keystore connects last, so a bad certificate or policy never costs a Vault login.
-        keyStore ??= await CreateKeyStoreAsync(config.KeyStore, keyStoreContext, cancellationToken).ConfigureAwait(false);
+        keyStore ??= allowUnreachableKeyStore && config.Cache.Snapshot is not null && config.KeyStore is VaultKeyStoreConfig vault
+            ? await ConnectVaultOrDeferAsync(vault, keyStoreContext, cancellationToken).ConfigureAwait(false)
+            : await CreateKeyStoreAsync(config.KeyStore, keyStoreContext, cancellationToken).ConfigureAwait(false);
         return new ServerState(
             config,
             policies,
@@ -72,6 +85,34 @@ public static class ServerStateFactory
                 throw new InvalidOperationException(
                     $"keystore.{config.Kind}: this KesGateway version cannot serve a '{config.Kind}' keystore. "
                     + "The configuration is valid; use keystore.vault or keystore.fs (or kesgw server --dev).");
+        }
+    }
+
+    /// <summary>Connects to Vault; if it cannot be reached, returns a store that keeps connecting in the background.</summary>
+    /// <remarks>Only "unreachable" defers: wrong credentials or TLS material still fail the start.</remarks>
+    internal static async Task<IKeyStore> ConnectVaultOrDeferAsync(VaultKeyStoreConfig vault, KeyStoreContext context, CancellationToken cancellationToken)
+    {
+        var options = ToVaultOptions(vault, context.Time);
+        try
+        {
+            return await VaultKeyStore.ConnectAsync(options, context.Logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyStoreUnreachableException ex)
+        {
+            var description = "Hashicorp Vault: " + vault.Endpoint.TrimEnd('/');
+            SnapshotLog.Deferred(context.Logger, description, ex.Message);
+            var deferred = new DeferredKeyStore(
+                description,
+                async ct => await VaultKeyStore.ConnectAsync(options, context.Logger, ct).ConfigureAwait(false),
+                options.LoginRetryInterval,
+                context.Time,
+                error => SnapshotLog.StillUnreachable(context.Logger, description, error.Message));
+            deferred.Start();
+            return deferred;
+        }
+        catch (KeyStoreException ex)
+        {
+            throw new InvalidOperationException($"keystore.vault: cannot connect to Vault at {vault.Endpoint}: {ex.Message}", ex);
         }
     }
 

@@ -15,6 +15,14 @@ internal static class EventIds
     public const int KeyStoreCorruptKey = 202;
     public const int KeyStoreOffline = 203;
     public const int KeyStoreOnline = 204;
+    public const int SnapshotLoaded = 210;
+    public const int SnapshotStale = 211;
+    public const int SnapshotRefused = 212;
+    public const int SnapshotWriteFailed = 213;
+    public const int KeyStoreDeferred = 214;
+    public const int KeyStoreStillUnreachable = 215;
+    public const int DeclaredKeysSkipped = 216;
+    public const int SnapshotWritten = 217;
     public const int NotReady = 201;
     // 300–311: the Vault keystore in KesGateway.Core (Keystore/Vault/VaultLog.cs), which cannot see this class.
     public const int UnhandledError = 500;

@@ -280,6 +280,98 @@ public sealed class VaultScenarioTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, generate.StatusCode);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WarmStart_RestartedWhileVaultIsDown_ServesSnapshotKeysOnlyWithASnapshot(bool withSnapshot)
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        var config = Config(vault, AppRole(vault, "kes"));
+        var snapshotPath = Path.Combine(_dir, "cache.snapshot");
+        config = config with
+        {
+            Cache = new CacheConfig
+            {
+                Offline = TimeSpan.FromHours(1),
+                Snapshot = withSnapshot
+                    ? new SnapshotConfig { Path = snapshotPath, Key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), KeySource = "test" }
+                    : null,
+            },
+        };
+        string ciphertext;
+        await using (var first = await TestServer.StartAsync(config))
+        {
+            using var http = first.CreateClient(_admin);
+            (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+            (await http.PostJsonAsync("/v1/key/create/uncached", null)).Dispose();
+            var dek = await (await http.PostJsonAsync("/v1/key/generate/k1", null)).JsonAsync();
+            ciphertext = dek.GetProperty("ciphertext").GetString()!;
+        }
+
+        await vault.StopListeningAsync();
+        if (!withSnapshot)
+        {
+            // Without a snapshot a Vault that cannot be reached fails the start, as in KES: k1 is not served.
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await TestServer.StartAsync(config));
+            return;
+        }
+
+        Assert.True(File.Exists(snapshotPath));
+        await using var second = await TestServer.StartAsync(config);
+        using var client = second.CreateClient(_admin);
+        using var generate = await client.PostJsonAsync("/v1/key/generate/k1", null);
+        using var decrypt = await client.PostJsonAsync("/v1/key/decrypt/k1", new { ciphertext });
+        using var uncached = await client.PostJsonAsync("/v1/key/generate/uncached", null);
+        var status = await (await client.GetPathAsync("/v1/status")).JsonAsync();
+        using var ready = await client.GetPathAsync("/v1/ready");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, generate.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, decrypt.StatusCode);
+        Assert.Equal((HttpStatusCode.BadGateway, "{\"message\":\"failed to read key\"\n}"), (uncached.StatusCode, await uncached.BodyAsync()));
+        Assert.True(status.GetProperty("keystore_unreachable").GetBoolean());
+
+        // Vault back: the server connects in the background and serves keys that were never in the snapshot.
+        await vault.ResumeListeningAsync();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        HttpStatusCode after;
+        do
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            using var response = await client.PostJsonAsync("/v1/key/generate/uncached", null);
+            after = response.StatusCode;
+        }
+        while (after != HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.OK, after);
+    }
+
+    [Fact]
+    public async Task WarmStart_SnapshotSealedWithAnotherKey_IgnoredAndTheServerStillStarts()
+    {
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        var snapshot = new SnapshotConfig { Path = Path.Combine(_dir, "cache.snapshot"), Key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), KeySource = "test" };
+        var config = Config(vault, AppRole(vault, "kes")) with { Cache = new CacheConfig { Offline = TimeSpan.FromHours(1), Snapshot = snapshot } };
+        await using (var first = await TestServer.StartAsync(config))
+        {
+            using var http = first.CreateClient(_admin);
+            (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
+            (await http.PostJsonAsync("/v1/key/generate/k1", null)).Dispose();
+        }
+
+        await vault.StopListeningAsync();
+        var rekeyed = config with { Cache = config.Cache with { Snapshot = snapshot with { Key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32) } } };
+        await using var second = await TestServer.StartAsync(rekeyed);
+        using var client = second.CreateClient(_admin);
+        using var generate = await client.PostJsonAsync("/v1/key/generate/k1", null);
+
+        Assert.Equal(HttpStatusCode.BadGateway, generate.StatusCode);
+    }
+
     private VaultAppRoleConfig AppRole(VaultDouble vault, string policy)
     {
         vault.EnableAppRole();

@@ -474,6 +474,103 @@ public sealed class KeyCacheTests : IAsyncDisposable
     private static bool IsZero(KeyVersion key) =>
         !key.Key.KeyMaterial.Span.ContainsAnyExcept((byte)0) && !key.HmacKey!.KeyMaterial.Span.ContainsAnyExcept((byte)0);
 
+    [Fact]
+    public async Task Export_HoldsTheStoredBytesAndLoadTime()
+    {
+        await using var sut = CreateSut();
+        var stored = (await _store.GetAsync(Name, Ct))!;
+        var loadedAt = _time.GetUtcNow();
+        (await sut.RentAsync(Name, Ct))!.Dispose();
+
+        var export = sut.Export();
+
+        var entry = Assert.Single(export);
+        Assert.Equal(Name, entry.Name);
+        Assert.Equal(stored, entry.StoredValue.ToArray());
+        Assert.Equal(loadedAt, entry.LoadedAt);
+        entry.Dispose();
+    }
+
+    [Fact]
+    public async Task Seed_ServesWithoutAStoreRead_WhileOffline()
+    {
+        await using var sut = CreateSut(offline: TimeSpan.FromHours(1));
+        using var entry = new KeyCacheSnapshotEntry(Name, (await _store.GetAsync(Name, Ct))!, _time.GetUtcNow());
+        _store.Failure = new KeyStoreUnreachableException("down");
+        var gets = _store.Gets;
+
+        var seeded = sut.Seed([entry], _time.GetUtcNow());
+        sut.MarkOffline(new KeyStoreUnreachableException("down"));
+        using var lease = await sut.RentAsync(Name, Ct);
+
+        Assert.Equal(1, seeded);
+        Assert.NotNull(lease);
+        Assert.Equal(gets, _store.Gets);
+        Assert.True(sut.IsOffline);
+    }
+
+    [Fact]
+    public async Task Seed_BudgetCountsFromTheSnapshot_NotFromTheSeed()
+    {
+        await using var sut = CreateSut(offline: TimeSpan.FromHours(1));
+        using var entry = new KeyCacheSnapshotEntry(Name, (await _store.GetAsync(Name, Ct))!, _time.GetUtcNow());
+        _store.Failure = new KeyStoreUnreachableException("down");
+        var takenAt = _time.GetUtcNow() - TimeSpan.FromMinutes(50);
+
+        sut.Seed([entry], takenAt);
+        sut.MarkOffline(new KeyStoreUnreachableException("down"));
+        _time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(1, sut.Count);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, sut.Count);
+        await Assert.ThrowsAsync<KeyStoreUnreachableException>(async () => await sut.RentAsync(Name, Ct));
+    }
+
+    [Fact]
+    public async Task Seed_SnapshotOlderThanTheBudget_SeedsNothing()
+    {
+        await using var sut = CreateSut(offline: TimeSpan.FromHours(1));
+        using var entry = new KeyCacheSnapshotEntry(Name, (await _store.GetAsync(Name, Ct))!, _time.GetUtcNow());
+
+        Assert.Equal(0, sut.Seed([entry], _time.GetUtcNow() - TimeSpan.FromHours(1)));
+        Assert.Equal(0, sut.Count);
+    }
+
+    [Fact]
+    public async Task Seed_StoreAnswers_SeededKeysAreReadAgain()
+    {
+        await using var sut = CreateSut(offline: TimeSpan.FromHours(1));
+        using var entry = new KeyCacheSnapshotEntry(Name, (await _store.GetAsync(Name, Ct))!, _time.GetUtcNow());
+        sut.Seed([entry], _time.GetUtcNow());
+        var gets = _store.Gets;
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 100 && sut.Count > 0; i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        using var lease = await sut.RentAsync(Name, Ct);
+
+        Assert.NotNull(lease);
+        Assert.Equal(gets + 1, _store.Gets);
+    }
+
+    [Fact]
+    public async Task Changes_MoveOnLoadAndEviction()
+    {
+        await using var sut = CreateSut();
+        var before = sut.Changes;
+
+        (await sut.RentAsync(Name, Ct))!.Dispose();
+        var loaded = sut.Changes;
+        sut.Invalidate(Name);
+
+        Assert.True(loaded > before);
+        Assert.True(sut.Changes > loaded);
+    }
+
     private KeyCache CreateSut(TimeSpan? any = null, TimeSpan? unused = null, TimeSpan? offline = null) =>
         new(_store, new KeyCacheOptions
         {
