@@ -99,7 +99,8 @@ public static class GatewayApp
 
             if (deferred)
             {
-                SnapshotLog.DeclaredKeysSkipped(context.Logger, state.KeyStore.Description);
+                SnapshotLog.DeclaredKeysDeferred(context.Logger, state.KeyStore.Description);
+                _ = CreateDeclaredKeysOnceConnectedAsync((DeferredKeyStore)state.KeyStore, state, options.Time, context.Logger);
             }
             else
             {
@@ -163,6 +164,26 @@ public static class GatewayApp
         return IPAddress.TryParse(host, out var ip)
             ? new IPEndPoint(ip, port)
             : throw new InvalidOperationException($"address: '{host}' is not an IP address; KES listens on IP literals only (e.g. 0.0.0.0:7373)");
+    }
+
+    /// <summary>Creates the declared keys once a keystore that was unreachable at start has connected.</summary>
+    private static async Task CreateDeclaredKeysOnceConnectedAsync(DeferredKeyStore store, ServerState state, TimeProvider time, ILogger logger)
+    {
+        try
+        {
+            await store.Connected.ConfigureAwait(false);
+            if (!store.IsConnected)
+            {
+                return;
+            }
+
+            await CreateDeclaredKeysAsync(state, time, CancellationToken.None).ConfigureAwait(false);
+            SnapshotLog.DeclaredKeysCreated(logger, store.Description);
+        }
+        catch (InvalidOperationException ex)
+        {
+            SnapshotLog.DeclaredKeysFailed(logger, store.Description, ex.Message);
+        }
     }
 
     /// <summary>Creates the keys the config declares that do not exist yet; existing keys are never modified.</summary>

@@ -35,7 +35,15 @@ internal static partial class SnapshotLog
         Message = "keystore {KeyStore} still cannot be reached: {Error}")]
     public static partial void StillUnreachable(ILogger logger, string keyStore, string error);
 
-    [LoggerMessage(EventId = EventIds.DeclaredKeysSkipped, EventName = nameof(EventIds.DeclaredKeysSkipped), Level = LogLevel.Warning,
-        Message = "the keys the config declares are not created: keystore {KeyStore} could not be reached at start (restart once it is back)")]
-    public static partial void DeclaredKeysSkipped(ILogger logger, string keyStore);
+    [LoggerMessage(EventId = EventIds.DeclaredKeysDeferred, EventName = nameof(EventIds.DeclaredKeysDeferred), Level = LogLevel.Warning,
+        Message = "the keys the config declares are created once keystore {KeyStore} answers: it could not be reached at start")]
+    public static partial void DeclaredKeysDeferred(ILogger logger, string keyStore);
+
+    [LoggerMessage(EventId = EventIds.DeclaredKeysCreated, EventName = nameof(EventIds.DeclaredKeysCreated), Level = LogLevel.Information,
+        Message = "the keys the config declares are created in keystore {KeyStore}")]
+    public static partial void DeclaredKeysCreated(ILogger logger, string keyStore);
+
+    [LoggerMessage(EventId = EventIds.DeclaredKeysFailed, EventName = nameof(EventIds.DeclaredKeysFailed), Level = LogLevel.Error,
+        Message = "the keys the config declares could not be created in keystore {KeyStore}: {Error}")]
+    public static partial void DeclaredKeysFailed(ILogger logger, string keyStore, string error);
 }

@@ -21,8 +21,10 @@ internal static class EventIds
     public const int SnapshotWriteFailed = 213;
     public const int KeyStoreDeferred = 214;
     public const int KeyStoreStillUnreachable = 215;
-    public const int DeclaredKeysSkipped = 216;
+    public const int DeclaredKeysDeferred = 216;
     public const int SnapshotWritten = 217;
+    public const int DeclaredKeysCreated = 218;
+    public const int DeclaredKeysFailed = 219;
     public const int NotReady = 201;
     // 300–311: the Vault keystore in KesGateway.Core (Keystore/Vault/VaultLog.cs), which cannot see this class.
     public const int UnhandledError = 500;

@@ -211,17 +211,20 @@ public sealed class VaultScenarioTests : IDisposable
         Assert.Equal(HttpStatusCode.GatewayTimeout, readyDuring.StatusCode);
     }
 
-    private static async Task ReadUntilAsync(StreamReader reader, string text)
+    private static async Task ReadUntilAllAsync(StreamReader reader, params string[] texts)
     {
-        string? line;
-        do
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var missing = new HashSet<string>(texts, StringComparer.Ordinal);
+        while (missing.Count > 0)
         {
-            line = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
+            var line = await reader.ReadLineAsync(timeout.Token);
+            Assert.NotNull(line);
+            missing.RemoveWhere(t => line.Contains(t, StringComparison.Ordinal));
         }
-        while (line is not null && !line.Contains(text, StringComparison.Ordinal));
-
-        Assert.NotNull(line);
     }
+
+    private static Task ReadUntilAsync(StreamReader reader, string text) => ReadUntilAllAsync(reader, text);
 
     [Fact]
     public async Task Restarted_DownIsUnreachable_BackServesWithoutARestartOfOurs()
@@ -319,8 +322,11 @@ public sealed class VaultScenarioTests : IDisposable
         }
 
         Assert.True(File.Exists(snapshotPath));
-        await using var second = await TestServer.StartAsync(config);
+        await using var second = await TestServer.StartAsync(config with { Keys = ["declared-later"] }, cacheStatusInterval: TimeSpan.FromMilliseconds(200));
         using var client = second.CreateClient(_admin);
+        using var errors = new StreamReader(await (await second.CreateClient(_admin).SendAsync(
+            new HttpRequestMessage(HttpMethod.Get, "/v1/log/error"), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken))
+            .Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
         using var generate = await client.PostJsonAsync("/v1/key/generate/k1", null);
         using var decrypt = await client.PostJsonAsync("/v1/key/decrypt/k1", new { ciphertext });
         using var uncached = await client.PostJsonAsync("/v1/key/generate/uncached", null);
@@ -333,19 +339,13 @@ public sealed class VaultScenarioTests : IDisposable
         Assert.Equal((HttpStatusCode.BadGateway, "{\"message\":\"failed to read key\"\n}"), (uncached.StatusCode, await uncached.BodyAsync()));
         Assert.True(status.GetProperty("keystore_unreachable").GetBoolean());
 
-        // Vault back: the server connects in the background and serves keys that were never in the snapshot.
+        // Vault back: the server connects in the background, creates the declared keys and serves keys that were
+        // never in the snapshot — waited for on the error log, not on a clock.
         await vault.ResumeListeningAsync();
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        HttpStatusCode after;
-        do
-        {
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-            using var response = await client.PostJsonAsync("/v1/key/generate/uncached", null);
-            after = response.StatusCode;
-        }
-        while (after != HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline);
-
-        Assert.Equal(HttpStatusCode.OK, after);
+        await ReadUntilAllAsync(errors, "is online again", "the keys the config declares are created");
+        using var after = await client.PostJsonAsync("/v1/key/generate/uncached", null);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.NotNull(vault.ReadKv("kv", "declared-later"));
     }
 
     [Fact]
