@@ -138,9 +138,15 @@ public sealed class KeyCache : IAsyncDisposable
         if (_entries.TryRemove(name, out var entry))
         {
             entry.Evict();
-            Interlocked.Increment(ref _changes);
         }
+
+        // Counted even for a key that was not cached: a snapshot may still hold it.
+        Interlocked.Increment(ref _changes);
+        Invalidated?.Invoke(name);
     }
+
+    /// <summary>Raised after <see cref="Invalidate"/>, with the key's name, so copies kept elsewhere (the snapshot) can drop it.</summary>
+    public event Action<string>? Invalidated;
 
     /// <summary>Copies every cached key's stored bytes, for a warm-start snapshot; loads in flight are left out.</summary>
     /// <returns>Entries the caller owns and must dispose.</returns>

@@ -8,6 +8,9 @@ namespace KesGateway.Server.Hosting;
 /// <remarks>
 /// The snapshot is never written while the keystore is offline: the file then keeps the time of the last snapshot
 /// taken while the store answered, so restarts during one outage never stretch the offline budget.
+/// Keys stay in the snapshot for one <c>cache.expiry.any</c> after they were last read, not only while cached: the
+/// cache drops everything at each <c>any</c> tick, and a snapshot written just after would otherwise lose every cold
+/// key. Deleted keys leave the snapshot at once.
 /// </remarks>
 internal sealed class KeyCacheSnapshotter : IAsyncDisposable
 {
@@ -20,6 +23,8 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
     private KeyCache? _lastCache;
     private long _lastChanges;
     private int _stopped;
+    private readonly Dictionary<string, KeyCacheSnapshotEntry> _retained = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _deleted = new();
 
     /// <summary>Creates the snapshotter for the state in <paramref name="holder"/>.</summary>
     public KeyCacheSnapshotter(ServerStateHolder holder, SnapshotConfig config, TimeProvider time, ILogger logger)
@@ -69,6 +74,7 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
     public void Start()
     {
         _lastCache = _holder.Current.Keys;
+        _lastCache.Invalidated += _deleted.Enqueue;
         _lastChanges = _lastCache.Changes;
         _timer = _time.CreateTimer(static s => ((KeyCacheSnapshotter)s!).TryWrite(), this, _config.Interval, _config.Interval);
     }
@@ -86,10 +92,10 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
                 return false;
             }
 
-            IReadOnlyList<KeyCacheSnapshotEntry> entries;
+            IReadOnlyList<KeyCacheSnapshotEntry> fresh;
             try
             {
-                entries = cache.Export();
+                fresh = cache.Export();
             }
             catch (ObjectDisposedException)
             {
@@ -97,12 +103,18 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
                 return false;
             }
 
+            if (!ReferenceEquals(cache, _lastCache))
+            {
+                cache.Invalidated += _deleted.Enqueue;
+            }
+
+            Merge(fresh, _time.GetUtcNow() - _holder.Current.Config.Cache.Any);
             try
             {
-                KeyCacheSnapshot.Write(_config.Path, entries, _time.GetUtcNow(), _config.Key.Span);
+                KeyCacheSnapshot.Write(_config.Path, [.. _retained.Values], _time.GetUtcNow(), _config.Key.Span);
                 _lastCache = cache;
                 _lastChanges = changes;
-                SnapshotLog.Written(_logger, entries.Count, _config.Path);
+                SnapshotLog.Written(_logger, _retained.Count, _config.Path);
                 return true;
             }
             catch (KeyCacheSnapshotException ex)
@@ -110,13 +122,34 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
                 SnapshotLog.WriteFailed(_logger, ex.Message);
                 return false;
             }
-            finally
+        }
+    }
+
+    // Fresh entries replace older copies; deleted keys and copies read before the cutoff leave. Replaced copies are zeroed.
+    private void Merge(IReadOnlyList<KeyCacheSnapshotEntry> fresh, DateTimeOffset cutoff)
+    {
+        while (_deleted.TryDequeue(out var name))
+        {
+            if (_retained.Remove(name, out var gone))
             {
-                foreach (var entry in entries)
-                {
-                    entry.Dispose();
-                }
+                gone.Dispose();
             }
+        }
+
+        foreach (var (name, entry) in _retained.Where(e => e.Value.LoadedAt < cutoff).ToList())
+        {
+            _retained.Remove(name);
+            entry.Dispose();
+        }
+
+        foreach (var entry in fresh)
+        {
+            if (_retained.Remove(entry.Name, out var older))
+            {
+                older.Dispose();
+            }
+
+            _retained[entry.Name] = entry;
         }
     }
 
@@ -134,5 +167,14 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
         }
 
         TryWrite();
+        lock (_gate)
+        {
+            foreach (var entry in _retained.Values)
+            {
+                entry.Dispose();
+            }
+
+            _retained.Clear();
+        }
     }
 }
