@@ -96,8 +96,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task Kubernetes_JwtFromAFile_LogsInAndServes()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         vault.EnableKubernetes();
         vault.WriteKubernetesRole("kes", ["kes-sa"], ["minio"], policies: ["kes"]);
         vault.AddKubernetesJwt("header.payload.signature", "kes-sa", "minio");
@@ -121,8 +120,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task Sealed_ReadyIs504_UncachedKeysAre502_CachedKeysServe_ThenRecovery()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")), cacheStatusInterval: TimeSpan.FromMilliseconds(200));
         using var http = server.CreateClient(_admin);
         (await http.PostJsonAsync("/v1/key/create/cached", null)).Dispose();
@@ -154,8 +152,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task HotPath_ManyRequests_OneVaultReadPerKey()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
         using var http = server.CreateClient(_admin);
         (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
@@ -177,8 +174,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task OutageShorterThanTheOfflineBudget_UnderTraffic_NoCachedRequestFails()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         var config = Config(vault, AppRole(vault, "kes")) with { Cache = new CacheConfig { Offline = TimeSpan.FromHours(1) } };
         await using var server = await TestServer.StartAsync(config, cacheStatusInterval: TimeSpan.FromMilliseconds(200));
         using var http = server.CreateClient(_admin);
@@ -230,8 +226,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task Restarted_DownIsUnreachable_BackServesWithoutARestartOfOurs()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
         using var http = server.CreateClient(_admin);
         (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
@@ -249,8 +244,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task TokenExpiredMidTraffic_ReLogsInAndTheRequestSucceeds()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
         using var http = server.CreateClient(_admin);
         (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
@@ -271,8 +265,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task Slow_RequestsWaitForVault_AndSucceed()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         await using var server = await TestServer.StartAsync(Config(vault, AppRole(vault, "kes")));
         using var http = server.CreateClient(_admin);
         (await http.PostJsonAsync("/v1/key/create/k1", null)).Dispose();
@@ -289,8 +282,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task WarmStart_RestartedWhileVaultIsDown_ServesSnapshotKeysOnlyWithASnapshot(bool withSnapshot)
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         var config = Config(vault, AppRole(vault, "kes"));
         var snapshotPath = Path.Combine(_dir, "cache.snapshot");
         config = config with
@@ -352,8 +344,7 @@ public sealed class VaultScenarioTests : IDisposable
     public async Task WarmStart_SnapshotSealedWithAnotherKey_IgnoredAndTheServerStillStarts()
     {
         await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
-        vault.EnableKv("kv", 1);
-        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
+        ProvisionKvV1(vault);
         var snapshot = new SnapshotConfig { Path = Path.Combine(_dir, "cache.snapshot"), Key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), KeySource = "test" };
         var config = Config(vault, AppRole(vault, "kes")) with { Cache = new CacheConfig { Offline = TimeSpan.FromHours(1), Snapshot = snapshot } };
         await using (var first = await TestServer.StartAsync(config))
@@ -370,6 +361,13 @@ public sealed class VaultScenarioTests : IDisposable
         using var generate = await client.PostJsonAsync("/v1/key/generate/k1", null);
 
         Assert.Equal(HttpStatusCode.BadGateway, generate.StatusCode);
+    }
+
+    // A KV v1 mount and the tutorial's v1 policy, named "kes".
+    private static void ProvisionKvV1(VaultDouble vault)
+    {
+        vault.EnableKv("kv", 1);
+        vault.WritePolicy("kes", "path \"kv/*\" { capabilities = [\"create\",\"read\",\"delete\",\"list\"] }");
     }
 
     private VaultAppRoleConfig AppRole(VaultDouble vault, string policy)

@@ -26,19 +26,10 @@ public sealed class KeyCacheSnapshotterTests : IDisposable
     public async Task TryWrite_AfterTheAnyTickDroppedEverything_KeepsRecentlyReadKeys_DropsDeletedOnes()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
-        await using var store = new MemoryKeyStore();
-        foreach (var name in new[] { "cold", "hot" })
-        {
-            using var version = KeyVersion.Generate(KeyType.AES256, "test", time);
-            await store.CreateAsync(name, version.EncodeToUtf8(), Ct);
-        }
-
-        var cacheConfig = new CacheConfig { Any = TimeSpan.FromMinutes(5), Unused = TimeSpan.FromSeconds(30), Offline = TimeSpan.FromHours(1) };
-        await using var cache = new KeyCache(store, new KeyCacheOptions { Any = cacheConfig.Any, Unused = cacheConfig.Unused, Offline = cacheConfig.Offline, TimeProvider = time });
-        var holder = new ServerStateHolder(State(store, cache, cacheConfig), time.GetUtcNow());
+        await using var store = await StoreWithAsync(time, "cold", "hot");
+        await using var cache = Cache(store, time);
         var path = Path.Combine(_dir, "cache.snapshot");
-        await using var sut = new KeyCacheSnapshotter(holder, new SnapshotConfig { Path = path, Key = _key, KeySource = "test" }, time, NullLogger.Instance);
-        sut.Start();
+        await using var sut = Snapshotter(store, cache, time, path);
 
         (await cache.RentAsync("cold", Ct))!.Dispose();
         Assert.True(sut.TryWrite());
@@ -60,19 +51,10 @@ public sealed class KeyCacheSnapshotterTests : IDisposable
     public async Task TryWrite_KeysNotReadForLongerThanAny_LeaveTheSnapshot()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
-        await using var store = new MemoryKeyStore();
-        foreach (var name in new[] { "old", "new" })
-        {
-            using var version = KeyVersion.Generate(KeyType.AES256, "test", time);
-            await store.CreateAsync(name, version.EncodeToUtf8(), Ct);
-        }
-
-        var cacheConfig = new CacheConfig { Any = TimeSpan.FromMinutes(5), Unused = TimeSpan.FromSeconds(30), Offline = TimeSpan.FromHours(1) };
-        await using var cache = new KeyCache(store, new KeyCacheOptions { Any = cacheConfig.Any, Unused = cacheConfig.Unused, Offline = cacheConfig.Offline, TimeProvider = time });
-        var holder = new ServerStateHolder(State(store, cache, cacheConfig), time.GetUtcNow());
+        await using var store = await StoreWithAsync(time, "old", "new");
+        await using var cache = Cache(store, time);
         var path = Path.Combine(_dir, "cache.snapshot");
-        await using var sut = new KeyCacheSnapshotter(holder, new SnapshotConfig { Path = path, Key = _key, KeySource = "test" }, time, NullLogger.Instance);
-        sut.Start();
+        await using var sut = Snapshotter(store, cache, time, path);
 
         (await cache.RentAsync("old", Ct))!.Dispose();
         Assert.True(sut.TryWrite());
@@ -81,6 +63,31 @@ public sealed class KeyCacheSnapshotterTests : IDisposable
         Assert.True(sut.TryWrite());
 
         Assert.Equal(["new"], Names(path));
+    }
+
+    private static readonly CacheConfig CacheSettings = new() { Any = TimeSpan.FromMinutes(5), Unused = TimeSpan.FromSeconds(30), Offline = TimeSpan.FromHours(1) };
+
+    private static async Task<MemoryKeyStore> StoreWithAsync(TimeProvider time, params string[] names)
+    {
+        var store = new MemoryKeyStore();
+        foreach (var name in names)
+        {
+            using var version = KeyVersion.Generate(KeyType.AES256, "test", time);
+            await store.CreateAsync(name, version.EncodeToUtf8(), Ct);
+        }
+
+        return store;
+    }
+
+    private static KeyCache Cache(IKeyStore store, TimeProvider time) =>
+        new(store, new KeyCacheOptions { Any = CacheSettings.Any, Unused = CacheSettings.Unused, Offline = CacheSettings.Offline, TimeProvider = time });
+
+    private KeyCacheSnapshotter Snapshotter(IKeyStore store, KeyCache cache, TimeProvider time, string path)
+    {
+        var holder = new ServerStateHolder(State(store, cache, CacheSettings), time.GetUtcNow());
+        var snapshotter = new KeyCacheSnapshotter(holder, new SnapshotConfig { Path = path, Key = _key, KeySource = "test" }, time, NullLogger.Instance);
+        snapshotter.Start();
+        return snapshotter;
     }
 
     private string[] Names(string path)
