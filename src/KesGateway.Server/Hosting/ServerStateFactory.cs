@@ -49,7 +49,7 @@ public static class ServerStateFactory
         // The keystore connects last, so a bad certificate or policy never costs a Vault login.
         keyStore ??= allowUnreachableKeyStore && config.Cache.Snapshot is not null && config.KeyStore is VaultKeyStoreConfig vault
             ? await ConnectVaultOrDeferAsync(vault, keyStoreContext, cancellationToken).ConfigureAwait(false)
-            : await CreateKeyStoreAsync(config.KeyStore, keyStoreContext, cancellationToken).ConfigureAwait(false);
+            : await CreateKeyStoreAsync(config.KeyStore ?? throw new InvalidOperationException("keystore: no keystore configured"), keyStoreContext, cancellationToken).ConfigureAwait(false);
         return new ServerState(
             config,
             policies,

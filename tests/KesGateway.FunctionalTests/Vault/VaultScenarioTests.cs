@@ -26,7 +26,7 @@ public sealed class VaultScenarioTests : IDisposable
         vault.EnableKv("kv", 1);
         vault.WritePolicy("tenant-1", "path \"kv/tenant-1/*\" {\n   capabilities = [ \"create\", \"read\", \"delete\" ]\n}");
         var config = Config(vault, AppRole(vault, "tenant-1")) with { };
-        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { Prefix = "tenant-1" } };
+        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore!) with { Prefix = "tenant-1" } };
         await using var server = await TestServer.StartAsync(config);
         using var http = server.CreateClient(_admin);
 
@@ -51,7 +51,7 @@ public sealed class VaultScenarioTests : IDisposable
         vault.WriteAppRole("kes-server", policies: ["kes"], ns: "ns1");
         var approle = new VaultAppRoleConfig { Id = vault.ReadRoleId("kes-server", ns: "ns1"), Secret = vault.GenerateSecretId("kes-server", ns: "ns1") };
         var config = Config(vault, approle);
-        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { Version = "v2", Namespace = "ns1" } };
+        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore!) with { Version = "v2", Namespace = "ns1" } };
         await using var server = await TestServer.StartAsync(config);
         using var http = server.CreateClient(_admin);
 
@@ -80,7 +80,7 @@ public sealed class VaultScenarioTests : IDisposable
             path "transit/decrypt/kes-key" { capabilities = ["update"] }
             """);
         var config = Config(vault, AppRole(vault, "kes"));
-        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { Transit = new VaultTransitConfig { Key = "kes-key" } } };
+        config = config with { KeyStore = ((VaultKeyStoreConfig)config.KeyStore!) with { Transit = new VaultTransitConfig { Key = "kes-key" } } };
         await using var server = await TestServer.StartAsync(config);
         using var http = server.CreateClient(_admin);
 
@@ -105,7 +105,7 @@ public sealed class VaultScenarioTests : IDisposable
         var config = Config(vault, approle: null) with { };
         config = config with
         {
-            KeyStore = ((VaultKeyStoreConfig)config.KeyStore) with { AppRole = null, Kubernetes = new VaultKubernetesConfig { Role = "kes", JwtFile = jwtFile } },
+            KeyStore = ((VaultKeyStoreConfig)config.KeyStore!) with { AppRole = null, Kubernetes = new VaultKubernetesConfig { Role = "kes", JwtFile = jwtFile } },
         };
         await using var server = await TestServer.StartAsync(config);
         using var http = server.CreateClient(_admin);
