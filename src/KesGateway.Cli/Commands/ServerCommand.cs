@@ -121,8 +121,8 @@ internal sealed class ServerCommand : Command
         await using (app)
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-            var store = app.Services.GetRequiredService<ServerStateHolder>().Current.KeyStore.Description;
-            await stdout.WriteLineAsync(Banner(options, store, addresses, apiKey));
+            var state = app.Services.GetRequiredService<GatewayStateHolder>().Current;
+            await stdout.WriteLineAsync(Banner(options, state, addresses, apiKey));
 
             using var reload = configPath is null ? null : RegisterReload(app, configPath);
             try
@@ -193,15 +193,20 @@ internal sealed class ServerCommand : Command
         KeyStore = new MemoryKeyStoreConfig(),
     };
 
-    private static string Banner(GatewayOptions options, string keyStore, ICollection<string> addresses, ApiKey? apiKey)
+    private static string Banner(GatewayOptions options, GatewayState state, ICollection<string> addresses, ApiKey? apiKey)
     {
         var lines = new List<string>
         {
             $"Version     {GatewayApp.Version}",
             $"Runtime     {RuntimeInformation.FrameworkDescription} {RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}",
             string.Empty,
-            $"KMS         {keyStore}",
+            $"KMS         {Serves(state.Default)}",
         };
+        foreach (var tenant in state.Tenants.Skip(1))
+        {
+            lines.Add($"Tenant      {tenant.Name} ({string.Join(", ", tenant.Config.Hosts)}): {Serves(tenant)}");
+        }
+
         foreach (var address in addresses)
         {
             lines.Add($"API         · {address}");
@@ -231,6 +236,14 @@ internal sealed class ServerCommand : Command
         lines.Add("=> Server is up and running...");
         return string.Join('\n', lines);
     }
+
+    private static string Serves(TenantState tenant) => (tenant.KeyStore, tenant.Upstream) switch
+    {
+        ({ } store, null) => store.Description,
+        ({ } store, { } upstream) => $"{store.Description}; forwards {tenant.Routes.Routes.Length - tenant.Native.Count} routes to upstream '{upstream}'",
+        (null, { } upstream) => $"forwards everything to upstream '{upstream}'",
+        _ => "<nothing>",
+    };
 
     private static string LevelName(int level) => level switch
     {

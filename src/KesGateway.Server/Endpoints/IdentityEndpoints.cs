@@ -12,7 +12,7 @@ internal static class IdentityEndpoints
     public static Task DescribeAsync(HttpContext context)
     {
         var request = context.Features.GetRequiredFeature<KesRequestFeature>();
-        var started = context.RequestServices.GetRequiredService<ServerStateHolder>().StartTime;
+        var started = context.RequestServices.GetRequiredService<GatewayStateHolder>().StartTime;
         var identity = request.Resource;
         if (!KesNames.IsValidName(identity))
         {
@@ -40,7 +40,7 @@ internal static class IdentityEndpoints
     public static Task SelfDescribeAsync(HttpContext context)
     {
         var request = context.Features.GetRequiredFeature<KesRequestFeature>();
-        var started = context.RequestServices.GetRequiredService<ServerStateHolder>().StartTime;
+        var started = context.RequestServices.GetRequiredService<GatewayStateHolder>().StartTime;
         var policies = request.State.Policies;
         if (request.Identity is not { } identity)
         {

@@ -1,3 +1,4 @@
+using KesGateway.Core.Keystore;
 using KesGateway.Core.Policy;
 using KesGateway.Server.Hosting;
 
@@ -7,7 +8,7 @@ namespace KesGateway.Server.Endpoints;
 public sealed class KesRequestFeature
 {
     /// <summary>Creates the feature for a matched route.</summary>
-    public KesRequestFeature(ServerState state, KesRoute route, string path, string resource)
+    public KesRequestFeature(TenantState state, KesRoute route, string path, string resource)
     {
         State = state;
         Route = route;
@@ -15,8 +16,14 @@ public sealed class KesRequestFeature
         Resource = resource;
     }
 
-    /// <summary>Gets the state snapshot this request is served with, taken once when it arrived.</summary>
-    public ServerState State { get; }
+    /// <summary>Gets the tenant's state snapshot this request is served with, taken once when it arrived.</summary>
+    public TenantState State { get; }
+
+    /// <summary>Gets the tenant's key cache; only native routes ask, and a tenant serves routes natively only with a keystore.</summary>
+    public KeyCache Keys => State.Keys ?? throw new InvalidOperationException($"tenant '{State.Name}' has no keystore");
+
+    /// <summary>Gets the tenant's keystore (see <see cref="Keys"/>).</summary>
+    public IKeyStore KeyStore => State.KeyStore ?? throw new InvalidOperationException($"tenant '{State.Name}' has no keystore");
 
     /// <summary>Gets the matched route.</summary>
     public KesRoute Route { get; }

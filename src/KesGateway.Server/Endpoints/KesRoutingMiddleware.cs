@@ -1,5 +1,6 @@
 using KesGateway.Core.Protocol;
 using KesGateway.Server.Hosting;
+using KesGateway.Server.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -16,10 +17,10 @@ public sealed class KesRoutingMiddleware
     private static readonly byte[] NotFoundBody = "404 page not found\n"u8.ToArray();
 
     private readonly RequestDelegate _next;
-    private readonly ServerStateHolder _state;
+    private readonly GatewayStateHolder _state;
 
     /// <summary>Creates the middleware.</summary>
-    public KesRoutingMiddleware(RequestDelegate next, ServerStateHolder state)
+    public KesRoutingMiddleware(RequestDelegate next, GatewayStateHolder state)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(state);
@@ -31,7 +32,7 @@ public sealed class KesRoutingMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var state = _state.Current;
+        var state = context.Features.Get<TenantFeature>()?.Tenant ?? _state.Current.Default;
         var path = DecodedPath(context);
 
         var clean = CleanPath(path);

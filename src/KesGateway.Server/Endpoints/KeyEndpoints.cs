@@ -101,7 +101,7 @@ internal static partial class KeyEndpoints
         try
         {
             // KES passes "abc*" to the store literally and finds nothing; we strip the star (kes-compat §2.9).
-            names = await request.State.KeyStore.ListAsync(KesNames.PatternToPrefix(request.Resource), context.RequestAborted).ConfigureAwait(false);
+            names = await request.KeyStore.ListAsync(KesNames.PatternToPrefix(request.Resource), context.RequestAborted).ConfigureAwait(false);
         }
         catch (KeyStoreException ex)
         {
@@ -124,10 +124,10 @@ internal static partial class KeyEndpoints
         bool deleted;
         try
         {
-            deleted = await request.State.KeyStore.DeleteAsync(name, context.RequestAborted).ConfigureAwait(false);
+            deleted = await request.KeyStore.DeleteAsync(name, context.RequestAborted).ConfigureAwait(false);
 
             // After the store, as KES does: a failed delete leaves the cached key serving.
-            request.State.Keys.Invalidate(name);
+            request.Keys.Invalidate(name);
         }
         catch (KeyStoreException ex)
         {
@@ -374,7 +374,7 @@ internal static partial class KeyEndpoints
         var encoded = key.EncodeToUtf8();
         try
         {
-            var created = await request.State.KeyStore.CreateAsync(name, encoded, context.RequestAborted).ConfigureAwait(false);
+            var created = await request.KeyStore.CreateAsync(name, encoded, context.RequestAborted).ConfigureAwait(false);
             await (created ? KesResults.WriteEmptyAsync(context) : KesResults.WriteErrorAsync(context, KesErrors.KeyExists)).ConfigureAwait(false);
         }
         catch (KeyStoreException ex)
@@ -401,7 +401,7 @@ internal static partial class KeyEndpoints
         KeyLease? lease;
         try
         {
-            lease = await request.State.Keys.RentAsync(name, context.RequestAborted).ConfigureAwait(false);
+            lease = await request.Keys.RentAsync(name, context.RequestAborted).ConfigureAwait(false);
         }
         catch (CorruptKeyException)
         {

@@ -77,5 +77,5 @@ internal static class PolicyEndpoints
 
     private static (KesRequestFeature Request, DateTimeOffset Started) Begin(HttpContext context) =>
         (context.Features.GetRequiredFeature<KesRequestFeature>(),
-         context.RequestServices.GetRequiredService<ServerStateHolder>().StartTime);
+         context.RequestServices.GetRequiredService<GatewayStateHolder>().StartTime);
 }

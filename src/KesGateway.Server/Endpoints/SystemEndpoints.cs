@@ -18,14 +18,14 @@ internal static class SystemEndpoints
     {
         var request = context.Features.GetRequiredFeature<KesRequestFeature>();
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        var holder = context.RequestServices.GetRequiredService<ServerStateHolder>();
+        var holder = context.RequestServices.GetRequiredService<GatewayStateHolder>();
 
         long latency = 0;
         var unreachable = false;
         var started = time.GetTimestamp();
         try
         {
-            await request.State.Keys.StatusAsync(context.RequestAborted).ConfigureAwait(false);
+            await request.Keys.StatusAsync(context.RequestAborted).ConfigureAwait(false);
             latency = Math.Max(1, (long)Math.Round(time.GetElapsedTime(started).TotalMilliseconds));
         }
         catch (KeyStoreException)
@@ -54,7 +54,7 @@ internal static class SystemEndpoints
         var request = context.Features.GetRequiredFeature<KesRequestFeature>();
         try
         {
-            await request.State.Keys.StatusAsync(context.RequestAborted).ConfigureAwait(false);
+            await request.Keys.StatusAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (KeyStoreUnreachableException)
         {

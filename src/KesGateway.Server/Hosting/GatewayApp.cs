@@ -5,6 +5,7 @@ using KesGateway.Server.Authentication;
 using KesGateway.Server.Authorization;
 using KesGateway.Server.Endpoints;
 using KesGateway.Server.Observability;
+using KesGateway.Server.Tenancy;
 using KesGateway.Server.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,9 +40,10 @@ public static class GatewayApp
 
         // The state is created after the host is built, so the keystore's background work logs through the host's
         // loggers; everything that needs it resolves it lazily, and nothing runs before it is set below.
-        ServerStateHolder? holder = null;
-        ServerStateHolder Holder() => holder ?? throw new InvalidOperationException("the server state is not ready yet");
+        GatewayStateHolder? holder = null;
+        GatewayStateHolder Holder() => holder ?? throw new InvalidOperationException("the server state is not ready yet");
 
+        Lazy<ILogger>? refusedLogger = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "kesgw" });
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -52,7 +54,7 @@ public static class GatewayApp
             kestrel.Listen(options.Listen ?? ParseAddress(config.Address), listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(TlsHandshake.Create(Holder));
+                listen.UseHttps(TlsHandshake.Create(Holder, name => { if (refusedLogger?.Value is { } logger) { TlsLog.Refused(logger, name); } }));
             });
         });
 
@@ -69,7 +71,7 @@ public static class GatewayApp
 
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(_ => Holder());
-        builder.Services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<ServerStateHolder>(), options.AuditOutput));
+        builder.Services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<GatewayStateHolder>(), options.AuditOutput));
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddSingleton<KesMetrics>();
         builder.Services.AddSingleton<ILoggerProvider>(sp => new ErrorLogStreamProvider(sp.GetRequiredService<ErrorLog>(), () => holder, options.Time));
@@ -77,53 +79,48 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayReloader>();
 
         var app = builder.Build();
-        KeyCacheSnapshotter? snapshotter = null;
+        refusedLogger = new Lazy<ILogger>(() => app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KesGateway.Tls"));
+        var snapshotters = new List<KeyCacheSnapshotter>();
         try
         {
             var context = KeyStoreContextOf(app, options);
-            var snapshot = config.Cache.Snapshot;
-            var state = await ServerStateFactory.CreateAsync(
-                config, startTime, context, options.KeyStore, options.ServerCertificate, allowUnreachableKeyStore: snapshot is not null, cancellationToken)
+            var state = await GatewayStateFactory.CreateAsync(
+                config, startTime, context, options.KeyStore, options.ServerCertificate, allowUnreachableKeyStore: true, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
-            var deferred = state.KeyStore is DeferredKeyStore { IsConnected: false };
-            if (snapshot is not null)
+            foreach (var tenant in state.Tenants)
             {
-                // The keystore is connected (or known unreachable) first, so the snapshot is only read when it can serve.
-                if (deferred)
+                await StartTenantAsync(tenant, options.Time, context.Logger, cancellationToken).ConfigureAwait(false);
+            }
+
+            holder = new GatewayStateHolder(state, startTime);
+            foreach (var tenant in state.Tenants)
+            {
+                if (tenant.Config.Cache.Snapshot is { } snapshot && tenant.Keys is not null)
                 {
-                    state.Keys.MarkOffline(new KeyStoreUnreachableException("keystore could not be reached at start"));
+                    var name = tenant.Name;
+                    var snapshotter = new KeyCacheSnapshotter(() => holder.Current.Find(name), snapshot, options.Time, context.Logger);
+                    snapshotter.Start();
+                    snapshotters.Add(snapshotter);
                 }
-
-                KeyCacheSnapshotter.Seed(state.Keys, snapshot, config.Cache.Offline, state.KeyStore.Description, options.Time, context.Logger);
-            }
-
-            if (deferred)
-            {
-                SnapshotLog.DeclaredKeysDeferred(context.Logger, state.KeyStore.Description);
-                _ = CreateDeclaredKeysOnceConnectedAsync((DeferredKeyStore)state.KeyStore, state, options.Time, context.Logger);
-            }
-            else
-            {
-                await CreateDeclaredKeysAsync(state, options.Time, cancellationToken).ConfigureAwait(false);
-            }
-
-            holder = new ServerStateHolder(state, startTime);
-            if (snapshot is not null)
-            {
-                snapshotter = new KeyCacheSnapshotter(holder, snapshot, options.Time, context.Logger);
-                snapshotter.Start();
             }
         }
         catch
         {
+            foreach (var snapshotter in snapshotters)
+            {
+                await snapshotter.DisposeAsync().ConfigureAwait(false);
+            }
+
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
-        // The one pipeline, in KES's order: answer errors in KES's shape → audit every request → route (404/301/405
-        // before anyone is identified) → identify → authorize (admin bypass, deny wins) → count → serve.
+        // The one pipeline, in KES's order: answer errors in KES's shape → audit every request → pick the tenant the
+        // handshake chose → route (404/301/405 before anyone is identified) → identify → authorize (admin bypass, deny
+        // wins) → count → serve natively, or forward what the tenant's upstream serves.
         app.UseMiddleware<KesErrorHandlingMiddleware>();
         app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<TenancyMiddleware>();
         app.UseMiddleware<KesRoutingMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<PolicyMiddleware>();
@@ -132,11 +129,20 @@ public static class GatewayApp
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {
-            // The last snapshot is taken before the cache is dropped.
-            snapshotter?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            var last = Holder();
-            last.Current.Keys.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            last.Current.KeyStore.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            // The last snapshots are taken before the caches are dropped.
+            foreach (var snapshotter in snapshotters)
+            {
+                snapshotter.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            foreach (var tenant in Holder().Current.Tenants)
+            {
+                tenant.Keys?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (tenant.KeyStore is { } store && !ReferenceEquals(store, options.KeyStore))
+                {
+                    store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+            }
         });
         return app;
     }
@@ -166,8 +172,39 @@ public static class GatewayApp
             : throw new InvalidOperationException($"address: '{host}' is not an IP address; KES listens on IP literals only (e.g. 0.0.0.0:7373)");
     }
 
+    /// <summary>Seeds a tenant's cache from its warm-start snapshot and creates its declared keys (once its keystore connects, if it is unreachable).</summary>
+    private static async Task StartTenantAsync(TenantState tenant, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (tenant.KeyStore is not { } store || tenant.Keys is not { } keys)
+        {
+            return;
+        }
+
+        var deferred = store as DeferredKeyStore is { IsConnected: false };
+        if (tenant.Config.Cache.Snapshot is { } snapshot)
+        {
+            // The keystore is connected (or known unreachable) first, so the snapshot is only read when it can serve.
+            if (deferred)
+            {
+                keys.MarkOffline(new KeyStoreUnreachableException("keystore could not be reached at start"));
+            }
+
+            KeyCacheSnapshotter.Seed(keys, snapshot, tenant.Config.Cache.Offline, store.Description, time, logger);
+        }
+
+        if (deferred)
+        {
+            SnapshotLog.DeclaredKeysDeferred(logger, store.Description);
+            _ = CreateDeclaredKeysOnceConnectedAsync((DeferredKeyStore)store, tenant, time, logger);
+        }
+        else
+        {
+            await CreateDeclaredKeysAsync(tenant, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Creates the declared keys once a keystore that was unreachable at start has connected.</summary>
-    private static async Task CreateDeclaredKeysOnceConnectedAsync(DeferredKeyStore store, ServerState state, TimeProvider time, ILogger logger)
+    private static async Task CreateDeclaredKeysOnceConnectedAsync(DeferredKeyStore store, TenantState state, TimeProvider time, ILogger logger)
     {
         try
         {
@@ -187,8 +224,13 @@ public static class GatewayApp
     }
 
     /// <summary>Creates the keys the config declares that do not exist yet; existing keys are never modified.</summary>
-    internal static async Task CreateDeclaredKeysAsync(ServerState state, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task CreateDeclaredKeysAsync(TenantState state, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (state.KeyStore is not { } store)
+        {
+            return;
+        }
+
         foreach (var name in state.Config.Keys)
         {
             using var key = Core.Crypto.KeyVersion.Generate(KeyEndpoints.PlatformKeyType, state.Policies.Admin, time);
@@ -196,11 +238,11 @@ public static class GatewayApp
             try
             {
                 // An existing key is never modified; any other failure stops the start, as in KES.
-                _ = await state.KeyStore.CreateAsync(name, encoded, cancellationToken).ConfigureAwait(false);
+                _ = await store.CreateAsync(name, encoded, cancellationToken).ConfigureAwait(false);
             }
             catch (KeyStoreException ex)
             {
-                throw new InvalidOperationException($"keys: cannot create the declared key '{name}': {ex.Message}", ex);
+                throw new InvalidOperationException($"{GatewayStateFactory.FieldPrefix(state.Config)}keys: cannot create the declared key '{name}': {ex.Message}", ex);
             }
             finally
             {

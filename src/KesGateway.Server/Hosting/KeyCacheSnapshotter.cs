@@ -14,7 +14,7 @@ namespace KesGateway.Server.Hosting;
 /// </remarks>
 internal sealed class KeyCacheSnapshotter : IAsyncDisposable
 {
-    private readonly ServerStateHolder _holder;
+    private readonly Func<TenantState?> _tenant;
     private readonly SnapshotConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -26,10 +26,10 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
     private readonly Dictionary<string, KeyCacheSnapshotEntry> _retained = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _deleted = new();
 
-    /// <summary>Creates the snapshotter for the state in <paramref name="holder"/>.</summary>
-    public KeyCacheSnapshotter(ServerStateHolder holder, SnapshotConfig config, TimeProvider time, ILogger logger)
+    /// <summary>Creates the snapshotter for the tenant <paramref name="tenant"/> returns (the current state's, after any reload).</summary>
+    public KeyCacheSnapshotter(Func<TenantState?> tenant, SnapshotConfig config, TimeProvider time, ILogger logger)
     {
-        _holder = holder;
+        _tenant = tenant;
         _config = config;
         _time = time;
         _logger = logger;
@@ -73,9 +73,13 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
     /// <summary>Starts rewriting the snapshot every interval when the cache changed.</summary>
     public void Start()
     {
-        _lastCache = _holder.Current.Keys;
-        _lastCache.Invalidated += _deleted.Enqueue;
-        _lastChanges = _lastCache.Changes;
+        _lastCache = _tenant()?.Keys;
+        if (_lastCache is not null)
+        {
+            _lastCache.Invalidated += _deleted.Enqueue;
+            _lastChanges = _lastCache.Changes;
+        }
+
         _timer = _time.CreateTimer(static s => ((KeyCacheSnapshotter)s!).TryWrite(), this, _config.Interval, _config.Interval);
     }
 
@@ -85,7 +89,12 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
     {
         lock (_gate)
         {
-            var cache = _holder.Current.Keys;
+            // A reload may have removed the tenant or its keystore: then there is nothing left to snapshot.
+            if (_tenant() is not { Keys: { } cache } tenant)
+            {
+                return false;
+            }
+
             var changes = cache.Changes;
             if (cache.IsOffline || (ReferenceEquals(cache, _lastCache) && changes == _lastChanges))
             {
@@ -108,7 +117,7 @@ internal sealed class KeyCacheSnapshotter : IAsyncDisposable
                 cache.Invalidated += _deleted.Enqueue;
             }
 
-            Merge(fresh, _time.GetUtcNow() - _holder.Current.Config.Cache.Any);
+            Merge(fresh, _time.GetUtcNow() - tenant.Config.Cache.Any);
             try
             {
                 KeyCacheSnapshot.Write(_config.Path, [.. _retained.Values], _time.GetUtcNow(), _config.Key.Span);

@@ -8,11 +8,11 @@ namespace KesGateway.Server.Observability;
 /// <remarks>Events go to stdout as one text line each when the audit level allows INFO, and to every <c>/v1/log/audit</c> subscriber.</remarks>
 public sealed class AuditLog
 {
-    private readonly ServerStateHolder _state;
+    private readonly GatewayStateHolder _state;
     private readonly TextWriter _console;
 
     /// <summary>Creates the audit log writing text lines to <paramref name="console"/> (stdout in the server).</summary>
-    public AuditLog(ServerStateHolder state, TextWriter console)
+    public AuditLog(GatewayStateHolder state, TextWriter console)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(console);

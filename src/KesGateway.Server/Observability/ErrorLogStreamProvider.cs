@@ -9,12 +9,12 @@ namespace KesGateway.Server.Observability;
 public sealed class ErrorLogStreamProvider : ILoggerProvider
 {
     private readonly ErrorLog _errors;
-    private readonly Func<ServerStateHolder?> _state;
+    private readonly Func<GatewayStateHolder?> _state;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the provider.</summary>
     /// <remarks>The state comes through a function: loggers exist before the first state does (the keystore logs while it connects).</remarks>
-    public ErrorLogStreamProvider(ErrorLog errors, Func<ServerStateHolder?> state, TimeProvider time)
+    public ErrorLogStreamProvider(ErrorLog errors, Func<GatewayStateHolder?> state, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(errors);
         ArgumentNullException.ThrowIfNull(state);

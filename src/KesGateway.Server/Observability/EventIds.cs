@@ -8,9 +8,12 @@ internal static class EventIds
     public const int ConfigReloaded = 10;
     public const int ConfigReloadFailed = 11;
     public const int ConfigWarning = 12;
+    public const int ConfigWatchTriggered = 13;
+    public const int ConfigWatchFailed = 14;
     public const int AccessDeniedUnknownIdentity = 100;
     public const int AccessDeniedByPolicy = 101;
     public const int ClientIdentityRejected = 102;
+    public const int UnknownServerNameRefused = 103;
     public const int KeyStoreError = 200;
     public const int KeyStoreCorruptKey = 202;
     public const int KeyStoreOffline = 203;

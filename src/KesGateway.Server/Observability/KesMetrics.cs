@@ -22,6 +22,8 @@ public sealed class KesMetrics
     private long _active;
     private long _histogramCount;
     private long _histogramSumMicros;
+    private long _reloads;
+    private long _reloadFailures;
 
     /// <summary>Creates the metrics.</summary>
     public KesMetrics(TimeProvider time)
@@ -51,6 +53,9 @@ public sealed class KesMetrics
             }
         }
     }
+
+    /// <summary>Counts a configuration reload that was applied (<paramref name="applied"/>) or rejected.</summary>
+    public void ConfigReloaded(bool applied) => Interlocked.Increment(ref applied ? ref _reloads : ref _reloadFailures);
 
     /// <summary>Renders every metric; log-event counts come from the two log streams, cache figures from the current key cache.</summary>
     public string Render(long errorEvents, long auditEvents, KeyCache cache)
@@ -97,6 +102,9 @@ public sealed class KesMetrics
         Single(sb, "kesgw_cache_evictions_total", "counter", "Keys dropped by the any, unused and offline timers.", cache.Evictions);
         Single(sb, "kesgw_cache_served_offline_total", "counter", "Key reads answered from the cache while the keystore was offline.", cache.ServedWhileOffline);
         Single(sb, "kesgw_keystore_offline", "gauge", "1 while the keystore is offline, else 0.", cache.IsOffline ? 1 : 0);
+        sb.Append("# HELP kesgw_config_reloads_total Configuration reloads, by result (a rejected one keeps the last good configuration).\n# TYPE kesgw_config_reloads_total counter\n")
+          .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"applied\"}} {Interlocked.Read(ref _reloads)}\n")
+          .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"rejected\"}} {Interlocked.Read(ref _reloadFailures)}\n");
         return sb.ToString();
     }
 

@@ -146,7 +146,7 @@ public partial class KesConfigLoaderTests
     {
         var config = Parse(WithKeyStore(Vault + "    approle: {id: role, secret: s3cr3t-value, retry: 15s}\n"));
 
-        var options = ServerStateFactory.ToVaultOptions((VaultKeyStoreConfig)config.KeyStore!, TimeProvider.System);
+        var options = GatewayStateFactory.ToVaultOptions((VaultKeyStoreConfig)config.KeyStore!, TimeProvider.System);
 
         Assert.Equal(TimeSpan.FromSeconds(15), options.LoginRetryInterval);
     }
@@ -156,7 +156,7 @@ public partial class KesConfigLoaderTests
     {
         var config = Parse(WithKeyStore(Vault + AppRole));
 
-        var options = ServerStateFactory.ToVaultOptions((VaultKeyStoreConfig)config.KeyStore!, TimeProvider.System);
+        var options = GatewayStateFactory.ToVaultOptions((VaultKeyStoreConfig)config.KeyStore!, TimeProvider.System);
 
         Assert.Equal(TimeSpan.FromSeconds(3), options.LoginRetryInterval);
     }
@@ -175,7 +175,7 @@ public partial class KesConfigLoaderTests
         var config = Parse(WithKeyStore("  aws:\n    secretsmanager:\n      endpoint: secretsmanager.us-east-2.amazonaws.com\n      region: us-east-2\n"));
         var context = new KeyStoreContext(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerStateFactory.CreateKeyStoreAsync(config.KeyStore!, context, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayStateFactory.CreateKeyStoreAsync(config.KeyStore!, context, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("keystore.aws: this KesGateway version cannot serve a 'aws' keystore.", ex.Message, StringComparison.Ordinal);
     }

@@ -61,14 +61,15 @@ public class KesEndpointMiddlewareTests
         };
         var certificate = TestCertificates.CreateServer();
         var store = new MemoryKeyStore();
-        var state = new ServerState(
-            config,
+        var state = new TenantState(
+            config.DefaultTenant,
             PolicySet.Create("disabled", [], DateTimeOffset.UnixEpoch),
             KesRouteTable.Create([route], config.Api),
             store,
             new KeyCache(store, new KeyCacheOptions { TimeProvider = new FakeTimeProvider() }),
             System.Net.Security.SslStreamCertificateContext.Create(certificate[0], null, offline: true),
-            new ClientCertificatePolicy(true, false, []));
+            new ClientCertificatePolicy(true, false, []),
+            System.Collections.Frozen.FrozenSet.ToFrozenSet(KesApi.DefaultRoutes.Select(r => r.Path).Append(route.Path), StringComparer.Ordinal));
         var context = new DefaultHttpContext();
         var lifetime = new Lifetime();
         context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);

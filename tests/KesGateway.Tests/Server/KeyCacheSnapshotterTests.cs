@@ -84,8 +84,8 @@ public sealed class KeyCacheSnapshotterTests : IDisposable
 
     private KeyCacheSnapshotter Snapshotter(IKeyStore store, KeyCache cache, TimeProvider time, string path)
     {
-        var holder = new ServerStateHolder(State(store, cache, CacheSettings), time.GetUtcNow());
-        var snapshotter = new KeyCacheSnapshotter(holder, new SnapshotConfig { Path = path, Key = _key, KeySource = "test" }, time, NullLogger.Instance);
+        var tenant = State(store, cache, CacheSettings);
+        var snapshotter = new KeyCacheSnapshotter(() => tenant, new SnapshotConfig { Path = path, Key = _key, KeySource = "test" }, time, NullLogger.Instance);
         snapshotter.Start();
         return snapshotter;
     }
@@ -96,7 +96,7 @@ public sealed class KeyCacheSnapshotterTests : IDisposable
         return [.. content.Entries.Select(e => e.Name).Order(StringComparer.Ordinal)];
     }
 
-    private static ServerState State(IKeyStore store, KeyCache cache, CacheConfig cacheConfig)
+    private static TenantState State(IKeyStore store, KeyCache cache, CacheConfig cacheConfig)
     {
         var config = new ServerConfig
         {
@@ -106,13 +106,14 @@ public sealed class KeyCacheSnapshotterTests : IDisposable
             Cache = cacheConfig,
         };
         var certificate = TestCertificates.CreateServer();
-        return new ServerState(
-            config,
+        return new TenantState(
+            config.DefaultTenant,
             PolicySet.Create("disabled", [], DateTimeOffset.UnixEpoch),
             KesRouteTable.Create(KesApi.DefaultRoutes, config.Api),
             store,
             cache,
             System.Net.Security.SslStreamCertificateContext.Create(certificate[0], null, offline: true),
-            new ClientCertificatePolicy(true, false, []));
+            new ClientCertificatePolicy(true, false, []),
+            System.Collections.Frozen.FrozenSet.ToFrozenSet(KesApi.DefaultRoutes.Select(r => r.Path), StringComparer.Ordinal));
     }
 }

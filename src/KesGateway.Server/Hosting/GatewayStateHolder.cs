@@ -1,12 +1,12 @@
 namespace KesGateway.Server.Hosting;
 
-/// <summary>Holds the current <see cref="ServerState"/>; readers take one snapshot per request and never lock.</summary>
-public sealed class ServerStateHolder
+/// <summary>Holds the current <see cref="GatewayState"/>; readers take one snapshot per request and never lock.</summary>
+public sealed class GatewayStateHolder
 {
-    private volatile ServerState _current;
+    private volatile GatewayState _current;
 
     /// <summary>Creates the holder with the first state.</summary>
-    public ServerStateHolder(ServerState initial, DateTimeOffset startTime)
+    public GatewayStateHolder(GatewayState initial, DateTimeOffset startTime)
     {
         ArgumentNullException.ThrowIfNull(initial);
         _current = initial;
@@ -14,13 +14,13 @@ public sealed class ServerStateHolder
     }
 
     /// <summary>Gets the current state.</summary>
-    public ServerState Current => _current;
+    public GatewayState Current => _current;
 
     /// <summary>Gets when the server started; KES reports it as every policy's and identity's creation time.</summary>
     public DateTimeOffset StartTime { get; }
 
     /// <summary>Replaces the state and returns the previous one, so its resources can be released.</summary>
-    public ServerState Swap(ServerState next)
+    public GatewayState Swap(GatewayState next)
     {
         ArgumentNullException.ThrowIfNull(next);
         return Interlocked.Exchange(ref _current, next);

@@ -1,0 +1,64 @@
+using KesGateway.Core.Protocol;
+using KesGateway.Server.Endpoints;
+using KesGateway.Server.Hosting;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace KesGateway.Server.Tenancy;
+
+/// <summary>Attaches the request's tenant: the one the TLS handshake chose from the SNI, never one a header names.</summary>
+/// <remarks>
+/// The client certificate was checked against the tenant's own trust settings in the handshake, so the tenant cannot
+/// change per request. A Host header that names another tenant is answered 421 Misdirected Request: forging Host on a
+/// connection made for tenant A must not reach tenant B's keys, and 421 tells an honest client to connect again.
+/// </remarks>
+public sealed class TenancyMiddleware
+{
+    /// <summary>The connection item the handshake stores the tenant's name under.</summary>
+    public const string ItemKey = "kesgw.tenant";
+
+    private readonly RequestDelegate _next;
+    private readonly GatewayStateHolder _state;
+
+    /// <summary>Creates the middleware.</summary>
+    public TenancyMiddleware(RequestDelegate next, GatewayStateHolder state)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(state);
+        _next = next;
+        _state = state;
+    }
+
+    /// <summary>Finds the tenant or answers 421.</summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var gateway = _state.Current;
+        TenantState? tenant;
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && items.TryGetValue(ItemKey, out var value) && value is string name)
+        {
+            // A reload may have removed the tenant since the connection was made.
+            tenant = gateway.Find(name);
+            if (tenant is null)
+            {
+                return KesResults.WriteErrorAsync(context, new KesError(StatusCodes.Status421MisdirectedRequest, $"tenant '{name}' is no longer served; reconnect"));
+            }
+        }
+        else
+        {
+            // Without our handshake (a test host): the Host header is all there is.
+            tenant = gateway.FindByHost(context.Request.Host.Host) ?? gateway.Default;
+        }
+
+        var host = context.Request.Host.Host;
+        if (gateway.FindByHost(host) is { } named && !ReferenceEquals(named, tenant))
+        {
+            return KesResults.WriteErrorAsync(
+                context,
+                new KesError(StatusCodes.Status421MisdirectedRequest, $"host '{host}' is not served on this connection; connect with TLS server name '{host}'"));
+        }
+
+        context.Features.Set(new TenantFeature(tenant));
+        return _next(context);
+    }
+}
