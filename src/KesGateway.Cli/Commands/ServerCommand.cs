@@ -100,7 +100,7 @@ internal sealed class ServerCommand : Command
                 await stderr.WriteLineAsync("Warning: " + warning);
             }
 
-            options = new GatewayOptions { Config = config, Listen = listen, Time = _context.TimeProvider, AuditOutput = stdout };
+            options = new GatewayOptions { Config = config, ConfigPath = configPath, Listen = listen, Time = _context.TimeProvider, AuditOutput = stdout };
         }
 
         WebApplication app;

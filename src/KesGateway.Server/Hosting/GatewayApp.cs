@@ -3,6 +3,7 @@ using System.Net;
 using KesGateway.Core.Keystore;
 using KesGateway.Server.Authentication;
 using KesGateway.Server.Authorization;
+using KesGateway.Server.Configuration;
 using KesGateway.Server.Endpoints;
 using KesGateway.Server.Observability;
 using KesGateway.Server.Tenancy;
@@ -77,6 +78,17 @@ public static class GatewayApp
         builder.Services.AddSingleton<ILoggerProvider>(sp => new ErrorLogStreamProvider(sp.GetRequiredService<ErrorLog>(), () => holder, options.Time));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GatewayReloader>();
+        if (options.ConfigPath is { } configPath && config.Watch)
+        {
+            builder.Services.AddSingleton(sp => new ConfigWatcher(
+                configPath,
+                () => KesConfigLoader.Load(configPath),
+                sp.GetRequiredService<GatewayReloader>(),
+                options.Time,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("KesGateway.Reload"),
+                options.ConfigWatchDebounce,
+                options.ConfigWatchPoll));
+        }
 
         var app = builder.Build();
         refusedLogger = new Lazy<ILogger>(() => app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KesGateway.Tls"));
@@ -127,6 +139,9 @@ public static class GatewayApp
         app.UseMiddleware<KesMetricsMiddleware>();
         app.UseMiddleware<KesEndpointMiddleware>();
 
+        var watcher = app.Services.GetService<ConfigWatcher>();
+        watcher?.Start(config);
+        app.Lifetime.ApplicationStopping.Register(() => watcher?.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // The last snapshots are taken before the caches are dropped.

@@ -11,6 +11,18 @@ public sealed class GatewayOptions
     /// <summary>Gets the validated configuration.</summary>
     public required ServerConfig Config { get; init; }
 
+    /// <summary>Gets the config file <see cref="Config"/> was loaded from; with <c>gateway.watch</c> on, it and the files it names are
+    /// watched and reloaded on change. <see langword="null"/> (dev mode, tests) watches nothing.</summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>Gets how long watched files must be quiet after a change before they are compared.</summary>
+    /// <value>Default 500 ms: a certificate and its key are written one after the other.</value>
+    public TimeSpan ConfigWatchDebounce { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gets how often watched files are compared even without a file-system event.</summary>
+    /// <value>Default 30 s, for file systems whose events never arrive.</value>
+    public TimeSpan ConfigWatchPoll { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets the endpoint to listen on, overriding <see cref="ServerConfig.Address"/> (tests use 127.0.0.1:0).</summary>
     public IPEndPoint? Listen { get; init; }
 
