@@ -36,7 +36,7 @@ internal static class LogEndpoints
     // one line per event, flushed, until the client leaves.
     private static async Task StreamAsync<T>(HttpContext context, LogBroadcaster<T> stream, JsonTypeInfo<T> typeInfo)
     {
-        using var subscription = stream.Subscribe();
+        using var subscription = stream.Subscribe(context.Features.GetRequiredFeature<KesRequestFeature>().State.Name);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/x-ndjson";
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);

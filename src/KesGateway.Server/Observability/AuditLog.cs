@@ -23,11 +23,11 @@ public sealed class AuditLog
     /// <summary>Gets the live stream subscribers.</summary>
     public LogBroadcaster<AuditEvent> Stream { get; } = new();
 
-    /// <summary>Records one finished request.</summary>
-    public void Write(AuditEvent auditEvent, string method)
+    /// <summary>Records one finished request of <paramref name="tenant"/> (the default tenant's when <see langword="null"/>).</summary>
+    public void Write(AuditEvent auditEvent, string method, string? tenant = null)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        Stream.Publish(auditEvent);
+        Stream.Publish(auditEvent, tenant);
         if (_state.Current.Config.Log.Audit > 0)
         {
             return;
@@ -35,7 +35,7 @@ public sealed class AuditLog
 
         // slog's text format, as KES prints audit lines; key material never appears in an audit event.
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"time={auditEvent.Time:yyyy-MM-ddTHH:mm:ss.fffzzz} level=INFO msg=\"request\" req.method={method} req.path={auditEvent.Request.Path} req.ip={auditEvent.Request.IP ?? "<unknown>"} req.identity={auditEvent.Request.Identity ?? "<unknown>"} res.code={auditEvent.Response.Code} res.time={TimeSpan.FromTicks(auditEvent.Response.Time / 100).TotalMilliseconds:0.###}ms");
+            $"time={auditEvent.Time:yyyy-MM-ddTHH:mm:ss.fffzzz} level=INFO msg=\"request\" {(tenant is null or Configuration.TenantConfig.DefaultName ? string.Empty : "tenant=" + tenant + " ")}req.method={method} req.path={auditEvent.Request.Path} req.ip={auditEvent.Request.IP ?? "<unknown>"} req.identity={auditEvent.Request.Identity ?? "<unknown>"} res.code={auditEvent.Response.Code} res.time={TimeSpan.FromTicks(auditEvent.Response.Time / 100).TotalMilliseconds:0.###}ms");
         lock (_console)
         {
             _console.WriteLine(line);

@@ -66,7 +66,7 @@ public sealed class ErrorLogStreamProvider : ILoggerProvider
                 _ => "ERROR",
             };
             var time = owner._time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
-            owner._errors.Stream.Publish(new ErrorEvent { Message = $"time={time} level={level} msg=\"{formatter(state, exception)}\"" });
+            owner._errors.Stream.Publish(new ErrorEvent { Message = $"time={time} level={level} msg=\"{formatter(state, exception)}\"" }, Tenancy.TenantScope.Current);
         }
     }
 }

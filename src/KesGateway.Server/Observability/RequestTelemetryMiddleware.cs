@@ -48,7 +48,8 @@ public sealed class RequestTelemetryMiddleware
                     },
                     Response = new AuditResponse { Code = context.Response.StatusCode, Time = (long)(elapsed.Ticks * 100) },
                 },
-                context.Request.Method);
+                context.Request.Method,
+                context.Features.Get<Tenancy.TenantFeature>()?.Tenant.Name);
         }
     }
 }

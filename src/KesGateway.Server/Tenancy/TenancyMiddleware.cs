@@ -59,6 +59,6 @@ public sealed class TenancyMiddleware
         }
 
         context.Features.Set(new TenantFeature(tenant));
-        return _next(context);
+        return TenantScope.RunAsync(tenant.Name, () => _next(context));
     }
 }

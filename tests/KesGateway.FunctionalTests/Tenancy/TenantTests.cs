@@ -144,6 +144,23 @@ public sealed class TenantTests : IDisposable
         Assert.Equal(HttpStatusCode.MisdirectedRequest, bGone.StatusCode);
     }
 
+    [Fact]
+    public async Task AuditStream_OfATenant_CarriesOnlyItsOwnRequests()
+    {
+        await using var gateway = await TestGateway.StartAsync(new GatewayOptions { Config = Config() });
+        using var a = gateway.Client("a.kms.test", _adminA);
+        using var b = gateway.Client("b.kms.test", _adminB);
+        using var stream = await a.GetAsync("/v1/log/audit", HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct));
+
+        (await b.GetPathAsync("/v1/key/describe/b-secret-name")).Dispose();
+        (await a.GetPathAsync("/v1/key/describe/a-own-name")).Dispose();
+        var first = await reader.ReadLineAsync(Ct);
+
+        Assert.Contains("/v1/key/describe/a-own-name", first, StringComparison.Ordinal);
+        Assert.Contains("tenant=b req.method=GET req.path=/v1/key/describe/b-secret-name", await gateway.Audit.WaitForAsync("b-secret-name"), StringComparison.Ordinal);
+    }
+
     private ServerConfig Config()
     {
         var (cert, key) = Files("localhost");
