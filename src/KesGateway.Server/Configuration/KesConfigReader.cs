@@ -112,7 +112,7 @@ internal sealed partial class KesConfigReader
                     "Remove 'root:'; it is the name admin.identity had before KES v0.18");
             }
 
-            var rootIdentity = RequireAdmin(rootNode);
+            var rootIdentity = RequireAdmin(rootNode, identityNode.Field);
             _source.Warn(
                 rootNode.Field,
                 rootNode.Line,
@@ -121,10 +121,11 @@ internal sealed partial class KesConfigReader
             return rootIdentity;
         }
 
-        return RequireAdmin(identityNode);
+        return RequireAdmin(identityNode, identityNode.Field);
     }
 
-    private string RequireAdmin(ConfigNode node)
+    // adminField is where the identity belongs (admin.identity, or tenants.<name>.admin.identity), even when read from 'root'.
+    private string RequireAdmin(ConfigNode node, string adminField)
     {
         var identity = node.Text();
         if (string.IsNullOrEmpty(identity))
@@ -133,7 +134,7 @@ internal sealed partial class KesConfigReader
                 node.Field,
                 node.Line,
                 "no admin identity",
-                "Set admin.identity to the identity of the admin's certificate or API key (kesgw identity of <cert|api-key>), "
+                $"Set {adminField} to the identity of the admin's certificate or API key (kesgw identity of <cert|api-key>), "
                 + "or to 'disabled' to run without an admin (any value that is not a computed identity disables it)");
         }
 
@@ -146,14 +147,14 @@ internal sealed partial class KesConfigReader
         var keyPath = key.Text();
         if (string.IsNullOrEmpty(keyPath))
         {
-            throw _source.Error(key.Field, key.Line, "no private key", "Set tls.key to the server's PEM private key file, e.g. ./server.key");
+            throw _source.Error(key.Field, key.Line, "no private key", $"Set {key.Field} to the server's PEM private key file, e.g. ./server.key");
         }
 
         var cert = tls["cert"];
         var certPath = cert.Text();
         if (string.IsNullOrEmpty(certPath))
         {
-            throw _source.Error(cert.Field, cert.Line, "no certificate", "Set tls.cert to the server's PEM certificate file, e.g. ./server.cert");
+            throw _source.Error(cert.Field, cert.Line, "no certificate", $"Set {cert.Field} to the server's PEM certificate file, e.g. ./server.cert");
         }
 
         var authNode = tls["auth"];
