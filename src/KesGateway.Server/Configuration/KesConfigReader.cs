@@ -50,7 +50,21 @@ internal sealed partial class KesConfigReader
         var api = ReadApi(root["api"]);
         var log = new LogConfig { Error = ReadLogLevel(root["log"]["error"]), Audit = ReadLogLevel(root["log"]["audit"]) };
         var keys = ReadKeys(root["keys"]);
-        var keyStore = ReadKeyStore(root["keystore"]);
+
+        // A plain KES file has none of the gateway sections, so up to here it reads exactly as KES reads it.
+        var upstreams = ReadUpstreams(root["upstreams"]);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var backend = ReadBackend(root, keys, upstreams, used);
+        var (unknownHosts, watch) = ReadGateway(root["gateway"]);
+        var snapshots = new Dictionary<string, (string Tenant, int Line)>(StringComparer.Ordinal);
+        CheckSnapshotPath(TenantConfig.DefaultName, root["cache"]["snapshot"]["path"], cache, snapshots);
+        var tenants = ReadTenants(root["tenants"], upstreams, used, snapshots);
+        WarnUnusedUpstreams(upstreams, used, root["upstreams"]);
+        if (unknownHosts == UnknownHostPolicy.Refuse && tenants.IsEmpty)
+        {
+            var node = root["gateway"]["unknown_hosts"];
+            _source.Warn(node.Field, node.Line, "there are no tenants, so every TLS connection that sends a server name is refused; only connections to an IP address are served");
+        }
 
         return new ServerConfig
         {
@@ -62,7 +76,13 @@ internal sealed partial class KesConfigReader
             Api = api,
             Log = log,
             Keys = keys,
-            KeyStore = keyStore,
+            KeyStore = backend.KeyStore,
+            Upstream = backend.Upstream,
+            Native = backend.Native,
+            Tenants = tenants,
+            Upstreams = upstreams,
+            UnknownHosts = unknownHosts,
+            Watch = watch,
             Warnings = [.. _source.Warnings],
         };
     }
