@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using KesGateway.Server.Configuration;
 using KesGateway.Server.Endpoints;
 using KesGateway.Tests.Cli;
@@ -511,6 +513,42 @@ public partial class KesConfigLoaderTests
         AssertFails(yaml, "tenants.acme.cache.snapshot.path", 15, "the snapshot file './cache.snapshot' is already used by tenant 'default' (line 8). Give every tenant its own snapshot file", ("SNAP_KEY", key));
     }
 
+    [Fact]
+    public void AppSettings_EveryExample_Loads()
+    {
+        var directory = Path.Combine(RepositoryRoot(), "appsettings");
+        var files = Directory.GetFiles(directory, "*.yml").Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(["config.yml", "dev.yml", "gateway.yml"], files.Select(Path.GetFileName));
+        foreach (var file in files)
+        {
+            var config = KesConfigLoader.Load(file, Placeholder);
+            Assert.True(config.Warnings.IsEmpty, $"{file}: {string.Join("; ", config.Warnings)}");
+        }
+    }
+
+    [Fact]
+    public void AppSettings_TutorialConfig_IsAPlainKesConfig()
+    {
+        var config = KesConfigLoader.Load(Path.Combine(RepositoryRoot(), "appsettings", "config.yml"), Placeholder);
+
+        AssertPlainKes(config);
+        var vault = Assert.IsType<VaultKeyStoreConfig>(config.KeyStore);
+        Assert.Equal(new VaultAppRoleConfig { Id = Placeholder("VAULT_APPROLE_ID")!, Secret = Placeholder("VAULT_APPROLE_SECRET")! }, vault.AppRole);
+    }
+
+    [Fact]
+    public void AppSettings_GatewayExample_HasTwoTenantsEachWithItsOwnPrefixAndTwoEndpointUpstream()
+    {
+        var config = KesConfigLoader.Load(Path.Combine(RepositoryRoot(), "appsettings", "gateway.yml"), Placeholder);
+
+        Assert.Equal(["acme", "beta"], config.Tenants.Select(t => t.Name));
+        var prefixes = config.AllTenants.Select(t => Assert.IsType<VaultKeyStoreConfig>(t.KeyStore).Prefix).ToArray();
+        Assert.Equal(prefixes.Length, prefixes.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(config.AllTenants, t => Assert.Equal(2, config.Upstreams.Single(u => u.Name == t.Upstream).Endpoints.Length));
+        Assert.Equal(3, config.AllTenants.Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Count());
+    }
+
     private static string WithTenant(string tenant) => Minimal + MainUpstream + "tenants:\n  acme:\n" + tenant;
 
     private static void AssertPlainKes(ServerConfig config)
@@ -535,5 +573,21 @@ public partial class KesConfigLoaderTests
         Assert.Equal(config.KeyStore, tenant.KeyStore);
         Assert.Null(tenant.Upstream);
         Assert.All(AllRoutes, route => Assert.True(RouteSplit.IsNative(tenant, route)));
+    }
+
+    // A distinct, identity-shaped value per variable, so policy identities never collide with each other or the admin.
+    private static string? Placeholder(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KesGateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no KesGateway.sln above {AppContext.BaseDirectory}");
     }
 }
