@@ -9,6 +9,8 @@ namespace KesGateway.Server.Configuration;
 /// <c>version</c>, policy patterns and <c>api</c> paths). Relative paths (<c>tls.*</c>, <c>keystore.fs.path</c>, Vault's
 /// TLS files and token file) are resolved against the config file's directory, where KES used the working directory.
 /// The pre-v0.18 top-level <c>root:</c> is accepted as the admin identity with a warning.
+/// The gateway's own sections (<c>upstream</c>, <c>native</c>, <c>gateway</c>, <c>upstreams</c>, <c>tenants</c>) are read
+/// too; a file without them is a plain KES config, and its top level is the default tenant.
 /// </remarks>
 public static class KesConfigLoader
 {

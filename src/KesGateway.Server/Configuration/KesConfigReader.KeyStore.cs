@@ -192,11 +192,11 @@ internal sealed partial class KesConfigReader
         ConfigNode? k = kubernetes.IsNull ? null : kubernetes;
         if (a is { IsBlank: true } && k is { IsBlank: false })
         {
-            a = Unless(appRole, blank: "as keystore.vault.kubernetes is set");
+            a = Unless(appRole, blank: $"as {kubernetes.Field} is set");
         }
         else if (k is { IsBlank: true } && a is { IsBlank: false })
         {
-            k = Unless(kubernetes, blank: "as keystore.vault.approle is set");
+            k = Unless(kubernetes, blank: $"as {appRole.Field} is set");
         }
 
         if (a is null && k is null)

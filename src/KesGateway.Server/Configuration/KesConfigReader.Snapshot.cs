@@ -22,15 +22,15 @@ internal sealed partial class KesConfigReader
             throw _source.Error(
                 offlineNode.Exists ? offlineNode.Field : section.Field,
                 offlineNode.Exists ? offlineNode.Line : section.Line,
-                "cache.snapshot needs an offline budget, but cache.expiry.offline is not set (or 0s)",
-                "Set cache.expiry.offline, e.g. 'offline: 1h': keys from a snapshot serve only while the keystore is offline, for at most that long after the snapshot was taken");
+                $"{section.Field} needs an offline budget, but {offlineNode.Field} is not set (or 0s)",
+                $"Set {offlineNode.Field}, e.g. 'offline: 1h': keys from a snapshot serve only while the keystore is offline, for at most that long after the snapshot was taken");
         }
 
         var pathNode = section["path"];
         var path = pathNode.Text();
         if (string.IsNullOrEmpty(path))
         {
-            throw _source.Error(pathNode.Field, pathNode.Line, "no snapshot path", "Set cache.snapshot.path to the file the sealed snapshot is kept in, e.g. ./cache.snapshot");
+            throw _source.Error(pathNode.Field, pathNode.Line, "no snapshot path", $"Set {pathNode.Field} to the file the sealed snapshot is kept in, e.g. ./cache.snapshot");
         }
 
         var intervalNode = section["interval"];
@@ -63,7 +63,7 @@ internal sealed partial class KesConfigReader
                 node.Field,
                 node.Line,
                 string.IsNullOrEmpty(file) ? "no snapshot key" : "both key_file and key_env are set",
-                "Set exactly one of cache.snapshot.key_file (32 random bytes, raw or base64) and cache.snapshot.key_env (a variable holding base64 of 32 bytes). " + MakeKeyHelp);
+                $"Set exactly one of {fileNode.Field} (32 random bytes, raw or base64) and {envNode.Field} (a variable holding base64 of 32 bytes). " + MakeKeyHelp);
         }
 
         if (!string.IsNullOrEmpty(file))

@@ -50,7 +50,21 @@ internal sealed partial class KesConfigReader
         var api = ReadApi(root["api"]);
         var log = new LogConfig { Error = ReadLogLevel(root["log"]["error"]), Audit = ReadLogLevel(root["log"]["audit"]) };
         var keys = ReadKeys(root["keys"]);
-        var keyStore = ReadKeyStore(root["keystore"]);
+
+        // A plain KES file has none of the gateway sections, so up to here it reads exactly as KES reads it.
+        var upstreams = ReadUpstreams(root["upstreams"]);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var backend = ReadBackend(root, keys, upstreams, used);
+        var (unknownHosts, watch) = ReadGateway(root["gateway"]);
+        var snapshots = new Dictionary<string, (string Tenant, int Line)>(StringComparer.Ordinal);
+        CheckSnapshotPath(TenantConfig.DefaultName, root["cache"]["snapshot"]["path"], cache, snapshots);
+        var tenants = ReadTenants(root["tenants"], upstreams, used, snapshots);
+        WarnUnusedUpstreams(upstreams, used, root["upstreams"]);
+        if (unknownHosts == UnknownHostPolicy.Refuse && tenants.IsEmpty)
+        {
+            var node = root["gateway"]["unknown_hosts"];
+            _source.Warn(node.Field, node.Line, "there are no tenants, so every TLS connection that sends a server name is refused; only connections to an IP address are served");
+        }
 
         return new ServerConfig
         {
@@ -62,7 +76,13 @@ internal sealed partial class KesConfigReader
             Api = api,
             Log = log,
             Keys = keys,
-            KeyStore = keyStore,
+            KeyStore = backend.KeyStore,
+            Upstream = backend.Upstream,
+            Native = backend.Native,
+            Tenants = tenants,
+            Upstreams = upstreams,
+            UnknownHosts = unknownHosts,
+            Watch = watch,
             Warnings = [.. _source.Warnings],
         };
     }
@@ -112,7 +132,7 @@ internal sealed partial class KesConfigReader
                     "Remove 'root:'; it is the name admin.identity had before KES v0.18");
             }
 
-            var rootIdentity = RequireAdmin(rootNode);
+            var rootIdentity = RequireAdmin(rootNode, identityNode.Field);
             _source.Warn(
                 rootNode.Field,
                 rootNode.Line,
@@ -121,10 +141,11 @@ internal sealed partial class KesConfigReader
             return rootIdentity;
         }
 
-        return RequireAdmin(identityNode);
+        return RequireAdmin(identityNode, identityNode.Field);
     }
 
-    private string RequireAdmin(ConfigNode node)
+    // adminField is where the identity belongs (admin.identity, or tenants.<name>.admin.identity), even when read from 'root'.
+    private string RequireAdmin(ConfigNode node, string adminField)
     {
         var identity = node.Text();
         if (string.IsNullOrEmpty(identity))
@@ -133,7 +154,7 @@ internal sealed partial class KesConfigReader
                 node.Field,
                 node.Line,
                 "no admin identity",
-                "Set admin.identity to the identity of the admin's certificate or API key (kesgw identity of <cert|api-key>), "
+                $"Set {adminField} to the identity of the admin's certificate or API key (kesgw identity of <cert|api-key>), "
                 + "or to 'disabled' to run without an admin (any value that is not a computed identity disables it)");
         }
 
@@ -146,14 +167,14 @@ internal sealed partial class KesConfigReader
         var keyPath = key.Text();
         if (string.IsNullOrEmpty(keyPath))
         {
-            throw _source.Error(key.Field, key.Line, "no private key", "Set tls.key to the server's PEM private key file, e.g. ./server.key");
+            throw _source.Error(key.Field, key.Line, "no private key", $"Set {key.Field} to the server's PEM private key file, e.g. ./server.key");
         }
 
         var cert = tls["cert"];
         var certPath = cert.Text();
         if (string.IsNullOrEmpty(certPath))
         {
-            throw _source.Error(cert.Field, cert.Line, "no certificate", "Set tls.cert to the server's PEM certificate file, e.g. ./server.cert");
+            throw _source.Error(cert.Field, cert.Line, "no certificate", $"Set {cert.Field} to the server's PEM certificate file, e.g. ./server.cert");
         }
 
         var authNode = tls["auth"];
