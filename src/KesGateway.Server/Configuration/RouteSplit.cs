@@ -20,12 +20,16 @@ public static class RouteSplit
         "/v1/key/hmac/",
         "/v1/key/describe/");
 
+    /// <summary>Gets the routes that are always native: the upstream sees the gateway's identity, not the caller's, so only the
+    /// gateway can tell a caller who it is and which of the tenant's policies applies to it.</summary>
+    public static FrozenSet<string> AlwaysNative { get; } = FrozenSet.Create(StringComparer.Ordinal, "/v1/identity/self/describe");
+
     /// <summary>Reports whether <paramref name="tenant"/> serves the route at <paramref name="routePath"/> itself.</summary>
     public static bool IsNative(TenantConfig tenant, string routePath)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(routePath);
-        if (tenant.Upstream is null)
+        if (tenant.Upstream is null || AlwaysNative.Contains(routePath))
         {
             return true;
         }

@@ -225,17 +225,17 @@ public partial class KesConfigLoaderTests
         Assert.Null(config.KeyStore);
         Assert.Equal("kes-main", config.Upstream);
         Assert.Empty(config.Warnings);
-        Assert.DoesNotContain(AllRoutes, route => RouteSplit.IsNative(config.DefaultTenant, route));
+        Assert.Equal([.. RouteSplit.AlwaysNative], AllRoutes.Where(route => RouteSplit.IsNative(config.DefaultTenant, route)));
     }
 
     // RouteSplit over parsed configs: which routes each kind of tenant serves itself.
     public static TheoryData<string, string[]> NativeRoutes() => new()
     {
         { Minimal, AllRoutes },
-        { Minimal + "upstream: kes-main\n" + MainUpstream, [.. RouteSplit.DefaultNative] },
-        { Forwarding, [] },
-        { Minimal + "upstream: kes-main\nnative: [/v1/key/create/, /v1/status]\n" + MainUpstream, ["/v1/key/create/", "/v1/status"] },
-        { Minimal + "upstream: kes-main\nnative: []\n" + MainUpstream, [] },
+        { Minimal + "upstream: kes-main\n" + MainUpstream, [.. RouteSplit.DefaultNative, .. RouteSplit.AlwaysNative] },
+        { Forwarding, [.. RouteSplit.AlwaysNative] },
+        { Minimal + "upstream: kes-main\nnative: [/v1/key/create/, /v1/status]\n" + MainUpstream, ["/v1/key/create/", "/v1/status", .. RouteSplit.AlwaysNative] },
+        { Minimal + "upstream: kes-main\nnative: []\n" + MainUpstream, [.. RouteSplit.AlwaysNative] },
     };
 
     [Theory]
