@@ -98,4 +98,46 @@ public sealed class KesProxyHealthTests
 
         Assert.Empty(host.Logs.OfEvent(EventIds.UpstreamFailover));
     }
+
+    [Fact]
+    public async Task PassiveCheck_FailingEndpointOfTheChosenCluster_LeavesThatClustersRotation()
+    {
+        using var identity = new GatewayIdentity();
+        await using var other = await KesUpstreamDouble.StartAsync("other");
+        await using var dead = await KesUpstreamDouble.StartAsync("dead");
+        await using var alive = await KesUpstreamDouble.StartAsync("alive");
+        var passive = new HealthCheckConfig { Active = false, Passive = true };
+
+        // "b" is not the first upstream, so its requests are reassigned away from the route endpoint routing matched.
+        var upstreams = new[] { identity.UpstreamOf("first", other) with { Health = passive }, identity.UpstreamOf("b", dead, alive) with { Health = passive } };
+        await using var host = await ProxyTestHost.StartAsync(upstreams, new FakeTimeProvider());
+        host.Cluster = "b";
+        var deadEndpoint = dead.Address.GetLeftPart(UriPartial.Authority);
+        var unhealthy = new TaskCompletionSource<UpstreamHealthChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Health.Changed += change =>
+        {
+            if (change.Endpoint == deadEndpoint && change.Health == DestinationHealth.Unhealthy)
+            {
+                unhealthy.TrySetResult(change);
+            }
+        };
+        await dead.StopAsync();
+        using var client = host.CreateClient();
+
+        // YARP's failure-rate policy judges an endpoint after 10 forwarded calls; PUTs are not retried elsewhere.
+        for (var i = 0; i < 100 && !unhealthy.Task.IsCompleted; i++)
+        {
+            using var response = await client.PutAsync(new Uri($"/v1/key/create/k{i}", UriKind.Relative), null, Ct);
+        }
+
+        Assert.True(unhealthy.Task.IsCompleted, "100 calls did not mark the stopped endpoint unhealthy");
+        Assert.Equal(new UpstreamHealthChange("b", deadEndpoint, DestinationHealth.Unhealthy, Active: false), await unhealthy.Task);
+
+        // YARP refreshes the cluster's available endpoints in the background after the verdict.
+        Assert.True(host.State.TryGetCluster("b", out var cluster));
+        var refreshed = SpinWait.SpinUntil(() => cluster.DestinationsState.AvailableDestinations.Count == 1, Wait);
+        Assert.True(refreshed, "cluster b still offers the unhealthy endpoint");
+        Assert.Equal(alive.Address.GetLeftPart(UriPartial.Authority), cluster.DestinationsState.AvailableDestinations[0].Model.Config.Address);
+        Assert.Empty(other.Calls);
+    }
 }
