@@ -30,5 +30,14 @@ internal static class EventIds
     public const int DeclaredKeysFailed = 219;
     public const int NotReady = 201;
     // 300–311: the Vault keystore in KesGateway.Core (Keystore/Vault/VaultLog.cs), which cannot see this class.
+    // 400–419: forwarding to upstream KES clusters (Proxy/).
+    public const int UpstreamForwardFailed = 400;
+    public const int UpstreamFailover = 401;
+    public const int UpstreamNotConfigured = 402;
+    public const int UpstreamEndpointUnhealthy = 403;
+    public const int UpstreamEndpointHealthy = 404;
+    public const int UpstreamTlsVerificationDisabled = 405;
+    public const int UpstreamCertificateRejected = 406;
+    public const int UpstreamClientCreated = 407;
     public const int UnhandledError = 500;
 }

@@ -43,12 +43,18 @@ public static class ServerCertificateLoader
                 + "Clients verify the server by its SAN; create one with --ip/--dns, e.g. kesgw identity new --key server.key --cert server.cert --ip 127.0.0.1 --dns localhost");
         }
 
-        var withKey = AttachKey(leaf, keyPath, password);
+        var withKey = AttachKey(leaf, keyPath, password, "tls");
         chain[0] = withKey;
         return chain;
     }
 
-    private static X509Certificate2 AttachKey(X509Certificate2 leaf, string keyPath, string? password)
+    /// <summary>
+    /// Pairs <paramref name="leaf"/> with the PEM key in <paramref name="keyPath"/> (RSA or ECDSA, legacy-encrypted with
+    /// <paramref name="password"/> as KES allows), in a form SslStream can use on every platform. Errors name
+    /// <c><paramref name="field"/>.key</c> and <c><paramref name="field"/>.password</c>, e.g. <c>tls.key</c> or <c>upstreams.a.tls.key</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The key is missing, unreadable, encrypted without password, or not the certificate's.</exception>
+    internal static X509Certificate2 AttachKey(X509Certificate2 leaf, string keyPath, string? password, string field)
     {
         string pem;
         try
@@ -57,17 +63,17 @@ public static class ServerCertificateLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"tls.key: cannot read the private key '{keyPath}': {ex.Message}", ex);
+            throw new InvalidOperationException($"{field}.key: cannot read the private key '{keyPath}': {ex.Message}", ex);
         }
 
-        using AsymmetricAlgorithm key = LoadKey(pem, keyPath, password);
+        using AsymmetricAlgorithm key = LoadKey(pem, keyPath, password, field);
         try
         {
             var paired = key switch
             {
                 RSA rsa => leaf.CopyWithPrivateKey(rsa),
                 ECDsa ecdsa => leaf.CopyWithPrivateKey(ecdsa),
-                _ => throw new InvalidOperationException($"tls.key: '{keyPath}' holds a key type the server cannot use; use RSA or ECDSA"),
+                _ => throw new InvalidOperationException($"{field}.key: '{keyPath}' holds a key type the gateway cannot use for TLS; use RSA or ECDSA"),
             };
 
             // Kestrel on Linux needs an exportable, persisted form of an ephemeral key for the TLS handshake.
@@ -75,25 +81,25 @@ public static class ServerCertificateLoader
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidOperationException($"tls.key: the private key '{keyPath}' does not belong to the certificate's public key", ex);
+            throw new InvalidOperationException($"{field}.key: the private key '{keyPath}' does not belong to the certificate's public key", ex);
         }
     }
 
-    private static AsymmetricAlgorithm LoadKey(string pem, string keyPath, string? password)
+    private static AsymmetricAlgorithm LoadKey(string pem, string keyPath, string? password, string field)
     {
         if (pem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal))
         {
             if (string.IsNullOrEmpty(password))
             {
-                throw new InvalidOperationException($"tls.key: https: private key is encrypted: password required (set tls.password for '{keyPath}')");
+                throw new InvalidOperationException($"{field}.key: https: private key is encrypted: password required (set {field}.password for '{keyPath}')");
             }
 
-            return LoadLegacyEncrypted(pem, keyPath, password);
+            return LoadLegacyEncrypted(pem, keyPath, password, field);
         }
 
         if (pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"tls.key: '{keyPath}' is an encrypted PKCS#8 key, which KES does not support either; decrypt it (openssl pkey -in {keyPath} -out plain.key)");
+            throw new InvalidOperationException($"{field}.key: '{keyPath}' is an encrypted PKCS#8 key, which KES does not support either; decrypt it (openssl pkey -in {keyPath} -out plain.key)");
         }
 
         if (pem.Contains("BEGIN EC PRIVATE KEY", StringComparison.Ordinal) || LooksLike(pem, "1.2.840.10045"))
@@ -119,14 +125,14 @@ public static class ServerCertificateLoader
             }
             catch (Exception inner) when (inner is CryptographicException or ArgumentException)
             {
-                throw new InvalidOperationException($"tls.key: '{keyPath}' holds no RSA or ECDSA private key the server can use (an Ed25519 key cannot serve TLS in .NET)", inner);
+                throw new InvalidOperationException($"{field}.key: '{keyPath}' holds no RSA or ECDSA private key the gateway can use (an Ed25519 key cannot be used for TLS in .NET)", inner);
             }
         }
     }
 
     private static bool LooksLike(string pem, string oid) => pem.Contains(oid, StringComparison.Ordinal);
 
-    private static AsymmetricAlgorithm LoadLegacyEncrypted(string pem, string keyPath, string password)
+    private static AsymmetricAlgorithm LoadLegacyEncrypted(string pem, string keyPath, string password, string field)
     {
         try
         {
@@ -136,7 +142,7 @@ public static class ServerCertificateLoader
             {
                 AsymmetricCipherKeyPair pair => pair.Private,
                 AsymmetricKeyParameter { IsPrivate: true } p => p,
-                _ => throw new InvalidOperationException($"tls.key: '{keyPath}' holds no private key"),
+                _ => throw new InvalidOperationException($"{field}.key: '{keyPath}' holds no private key"),
             };
             var pkcs8 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
             try
@@ -158,7 +164,7 @@ public static class ServerCertificateLoader
         }
         catch (Exception ex) when (ex is not InvalidOperationException)
         {
-            throw new InvalidOperationException($"tls.key: cannot decrypt '{keyPath}' with tls.password (wrong password?)", ex);
+            throw new InvalidOperationException($"{field}.key: cannot decrypt '{keyPath}' with {field}.password (wrong password?)", ex);
         }
     }
 
