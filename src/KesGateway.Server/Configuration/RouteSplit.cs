@@ -20,9 +20,10 @@ public static class RouteSplit
         "/v1/key/hmac/",
         "/v1/key/describe/");
 
-    /// <summary>Gets the routes that are always native: the upstream sees the gateway's identity, not the caller's, so only the
-    /// gateway can tell a caller who it is and which of the tenant's policies applies to it.</summary>
-    public static FrozenSet<string> AlwaysNative { get; } = FrozenSet.Create(StringComparer.Ordinal, "/v1/identity/self/describe");
+    /// <summary>Gets the routes that are always native. The upstream sees the gateway's identity, not the caller's: only the
+    /// gateway can tell a caller who it is, and only the gateway's log streams show every call of the tenant (native and
+    /// forwarded) with the caller's identity, where the upstream's would show the forwarded ones under the gateway's.</summary>
+    public static FrozenSet<string> AlwaysNative { get; } = FrozenSet.Create(StringComparer.Ordinal, "/v1/identity/self/describe", "/v1/log/audit", "/v1/log/error");
 
     /// <summary>Reports whether <paramref name="tenant"/> serves the route at <paramref name="routePath"/> itself.</summary>
     public static bool IsNative(TenantConfig tenant, string routePath)

@@ -6,6 +6,7 @@ using KesGateway.Server.Authorization;
 using KesGateway.Server.Configuration;
 using KesGateway.Server.Endpoints;
 using KesGateway.Server.Observability;
+using KesGateway.Server.Proxy;
 using KesGateway.Server.Tenancy;
 using KesGateway.Server.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +69,9 @@ public static class GatewayApp
         // Everything the logger prints is the error log: stderr, as KES does; audit lines own stdout.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // YARP logs each forwarding failure with its stack trace; the proxy's own events say it once, in a line.
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
         builder.Logging.SetMinimumLevel(ToLogLevel(config.Log.Error));
 
         builder.Services.AddSingleton(options.Time);
@@ -78,6 +82,16 @@ public static class GatewayApp
         builder.Services.AddSingleton<ILoggerProvider>(sp => new ErrorLogStreamProvider(sp.GetRequiredService<ErrorLog>(), () => holder, options.Time));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GatewayReloader>();
+        try
+        {
+            // The upstreams' certificates are loaded here, so a bad file fails the start before any keystore login.
+            builder.Services.AddKesProxy(config.Upstreams, IdentityHeadersOf(config));
+        }
+        catch (ConfigException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+
         if (options.ConfigPath is { } configPath && config.Watch)
         {
             builder.Services.AddSingleton(sp => new ConfigWatcher(
@@ -138,6 +152,14 @@ public static class GatewayApp
         app.UseMiddleware<PolicyMiddleware>();
         app.UseMiddleware<KesMetricsMiddleware>();
         app.UseMiddleware<KesEndpointMiddleware>();
+        app.MapKesProxy(context => context.Features.Get<KesRequestFeature>()?.State.Upstream);
+
+        // A reload checks the new upstreams' certificates before the swap and hands them to YARP after it.
+        var reloader = app.Services.GetRequiredService<GatewayReloader>();
+        var proxy = app.Services.GetRequiredService<KesProxyConfigProvider>();
+        KesProxyConfig? pending = null;
+        reloader.Validate = next => pending = KesProxyConfigProvider.Build(next.Config.Upstreams, IdentityHeadersOf(next.Config));
+        reloader.Applied += _ => proxy.Apply(pending!);
 
         var watcher = app.Services.GetService<ConfigWatcher>();
         watcher?.Start(config);
@@ -161,6 +183,10 @@ public static class GatewayApp
         });
         return app;
     }
+
+    /// <summary>The headers a TLS proxy in front of some tenant would carry a client certificate in: never forwarded upstream.</summary>
+    private static IEnumerable<string> IdentityHeadersOf(ServerConfig config) =>
+        config.AllTenants.Select(t => t.Tls.ProxyCertificateHeader).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gives keystores the host's clock and a logger for their background work.</summary>
     internal static KeyStoreContext KeyStoreContextOf(WebApplication app, GatewayOptions options) =>

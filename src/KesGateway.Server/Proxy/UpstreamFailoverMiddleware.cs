@@ -7,11 +7,16 @@ using Yarp.ReverseProxy.Model;
 namespace KesGateway.Server.Proxy;
 
 /// <summary>
-/// Sends a GET or HEAD without a body to another endpoint of the cluster when the chosen one could not be reached,
-/// until one answers or every available endpoint was tried. Nothing else is ever sent twice: creating, importing or
-/// deleting a key must not be replayed (conventions, pitfall 15), even when the failure looks like it happened before
-/// the upstream saw the request.
+/// Tries another endpoint of the cluster when the chosen one failed, until one answers or every available endpoint was
+/// tried: a GET or HEAD without a body after any transport error, any other call only when no connection could be
+/// made at all. Nothing is ever sent twice: creating, importing or deleting a key must not be replayed (conventions,
+/// pitfall 15), so a call that may have reached an upstream (the connection broke after it was made) is answered 502.
 /// </summary>
+/// <remarks>
+/// A refused connection is retried for every method because nothing of the request left the gateway; without it, a
+/// tenant that forwards its hot path would answer 502 to half of MinIO's calls while a dead endpoint awaits its health
+/// checks, and MinIO takes a 5xx as a dead KMS for 30 seconds.
+/// </remarks>
 /// <remarks>Runs in YARP's proxy pipeline before load balancing and passive health checks, so each try picks an
 /// endpoint afresh and each failure counts against the endpoint that failed.</remarks>
 internal sealed class UpstreamFailoverMiddleware
@@ -30,13 +35,7 @@ internal sealed class UpstreamFailoverMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         var upstream = context.Features.Get<UpstreamRequestFeature>();
-        if (!CanRetry(context))
-        {
-            upstream?.Attempts = 1;
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
-
+        var idempotent = IsIdempotentWithoutBody(context);
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;
         List<DestinationState>? tried = null;
@@ -51,7 +50,8 @@ internal sealed class UpstreamFailoverMiddleware
 
             var error = context.GetForwarderErrorFeature();
             if (error?.Error != ForwarderError.Request || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested
-                || proxy.ProxiedDestination is not { } failed)
+                || proxy.ProxiedDestination is not { } failed
+                || !(idempotent || NeverConnected(error.Exception)))
             {
                 return;
             }
@@ -79,7 +79,22 @@ internal sealed class UpstreamFailoverMiddleware
         }
     }
 
-    private static bool CanRetry(HttpContext context) =>
+    private static bool IsIdempotentWithoutBody(HttpContext context) =>
         (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         && context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true };
+
+    // ConnectionError is raised only while establishing a connection: no byte of the request was written, and the
+    // request body was not read, so sending it elsewhere is the first delivery, not a replay.
+    private static bool NeverConnected(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

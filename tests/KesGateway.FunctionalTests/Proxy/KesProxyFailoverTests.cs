@@ -38,7 +38,7 @@ public sealed class KesProxyFailoverTests
     [InlineData("PUT", "/v1/key/create/")]
     [InlineData("POST", "/v1/key/import/")]
     [InlineData("DELETE", "/v1/key/delete/")]
-    public async Task NonIdempotentCall_ToStoppedEndpoint_IsNotReplayedOnAnother(string method, string route)
+    public async Task NonIdempotentCall_ToStoppedEndpoint_IsDeliveredOnceToAnother(string method, string route)
     {
         using var identity = new GatewayIdentity();
         await using var dead = await KesUpstreamDouble.StartAsync("dead");
@@ -47,10 +47,9 @@ public sealed class KesProxyFailoverTests
         await dead.StopAsync();
         using var client = host.CreateClient();
 
-        // Load balancing decides which endpoint a call goes to; call until one went to the dead endpoint.
-        var answered = new List<string>();
-        string? failedKey = null;
-        for (var i = 0; i < 64 && failedKey is null; i++)
+        // A refused connection means nothing was sent, so the call goes to the other endpoint: its first delivery.
+        var sent = new List<string>();
+        for (var i = 0; i < 20; i++)
         {
             var key = $"key-{i}";
             using var request = new HttpRequestMessage(new HttpMethod(method), route + key);
@@ -60,19 +59,42 @@ public sealed class KesProxyFailoverTests
             }
 
             using var response = await client.SendAsync(request, Ct);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                answered.Add(route + key);
-                continue;
-            }
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            sent.Add(route + key);
+        }
 
-            var message = await ProxyAssert.KesErrorAsync(response, HttpStatusCode.BadGateway);
-            Assert.Equal("upstream 'a': no KES server reachable (connection refused)", message);
-            failedKey = route + key;
+        Assert.Equal(sent, alive.Calls.Select(c => c.Path));
+        Assert.All(alive.Calls.Where(c => method != "DELETE"), c => Assert.Equal("{\"key\":\"AAAA\"}", System.Text.Encoding.UTF8.GetString(c.Body)));
+        Assert.NotEmpty(host.Logs.OfEvent(EventIds.UpstreamFailover));
+    }
+
+    [Theory]
+    [InlineData("PUT", "/v1/key/create/")]
+    [InlineData("DELETE", "/v1/key/delete/")]
+    public async Task NonIdempotentCall_ThatReachedAnUpstreamWhichThenDied_IsNotReplayed(string method, string route)
+    {
+        using var identity = new GatewayIdentity();
+        await using var dying = await KesUpstreamDouble.StartAsync("dying");
+        await using var alive = await KesUpstreamDouble.StartAsync("alive");
+        dying.Responder = _ => UpstreamResponse.Abort;
+        await using var host = await ProxyTestHost.StartAsync([identity.UpstreamOf("a", dying, alive)]);
+        using var client = host.CreateClient();
+
+        // Load balancing decides which endpoint a call goes to; call until one reached the dying endpoint.
+        string? failedKey = null;
+        for (var i = 0; i < 64 && failedKey is null; i++)
+        {
+            var key = route + $"key-{i}";
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), key), Ct);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Assert.StartsWith("upstream 'a': no KES server reachable", await ProxyAssert.KesErrorAsync(response, HttpStatusCode.BadGateway), StringComparison.Ordinal);
+                failedKey = key;
+            }
         }
 
         Assert.NotNull(failedKey);
-        Assert.Equal(answered, alive.Calls.Select(c => c.Path));
+        Assert.Contains(dying.Calls, c => c.Path == failedKey);
         Assert.DoesNotContain(alive.Calls, c => c.Path == failedKey);
         Assert.Empty(host.Logs.OfEvent(EventIds.UpstreamFailover));
     }
@@ -94,7 +116,7 @@ public sealed class KesProxyFailoverTests
         Assert.Equal(
             "upstream 'a': no KES server reachable (2 endpoints tried, last: connection refused)",
             await ProxyAssert.KesErrorAsync(get, HttpStatusCode.BadGateway));
-        Assert.Equal("upstream 'a': no KES server reachable (connection refused)", await ProxyAssert.KesErrorAsync(put, HttpStatusCode.BadGateway));
+        Assert.Equal("upstream 'a': no KES server reachable (2 endpoints tried, last: connection refused)", await ProxyAssert.KesErrorAsync(put, HttpStatusCode.BadGateway));
         var failure = host.Logs.OfEvent(EventIds.UpstreamForwardFailed);
         Assert.Equal(2, failure.Count);
         Assert.Contains("GET /v1/key/list/* failed after 2 attempt(s)", failure[0].Message, StringComparison.Ordinal);

@@ -35,10 +35,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(ServerConfig config, IKeyStore? keyStore = null, TimeProvider? time = null, TimeSpan? cacheStatusInterval = null)
+    public static async Task<TestServer> StartAsync(
+        ServerConfig config, IKeyStore? keyStore = null, TimeProvider? time = null, TimeSpan? cacheStatusInterval = null, X509Certificate2Collection? certificate = null)
     {
         var audit = new AuditCapture();
-        var certificate = TestCertificates.CreateServer();
+        certificate ??= TestCertificates.CreateServer();
         var app = await GatewayApp.BuildAsync(new GatewayOptions
         {
             Config = config,

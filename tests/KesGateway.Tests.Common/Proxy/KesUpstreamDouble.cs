@@ -211,6 +211,12 @@ public sealed class KesUpstreamDouble : IAsyncDisposable
         }
 
         var answer = request.Path == "/v1/ready" ? Ready : Responder(request);
+        if (ReferenceEquals(answer, UpstreamResponse.Abort))
+        {
+            context.Abort();
+            return;
+        }
+
         context.Response.StatusCode = answer.Status;
         context.Response.Headers["X-Upstream"] = Name;
         foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())

@@ -12,6 +12,9 @@ public sealed record UpstreamResponse(int Status, string? ContentType, byte[] Bo
     /// <summary>200 with no body, as KES answers create, import, delete and ready.</summary>
     public static UpstreamResponse Empty { get; } = new(200, null, []);
 
+    /// <summary>No answer: the connection is reset after the request was read, as when an upstream dies mid-call.</summary>
+    public static UpstreamResponse Abort { get; } = new(-1, null, []);
+
     /// <summary>A JSON answer followed by a newline, as Go's encoder writes it.</summary>
     public static UpstreamResponse Json(int status, string json, IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, "application/json", Encoding.UTF8.GetBytes(json + "\n"), headers);

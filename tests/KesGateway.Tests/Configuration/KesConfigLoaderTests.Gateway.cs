@@ -225,7 +225,7 @@ public partial class KesConfigLoaderTests
         Assert.Null(config.KeyStore);
         Assert.Equal("kes-main", config.Upstream);
         Assert.Empty(config.Warnings);
-        Assert.Equal([.. RouteSplit.AlwaysNative], AllRoutes.Where(route => RouteSplit.IsNative(config.DefaultTenant, route)));
+        Assert.Equal(RouteSplit.AlwaysNative.Order(StringComparer.Ordinal), AllRoutes.Where(route => RouteSplit.IsNative(config.DefaultTenant, route)).Order(StringComparer.Ordinal));
     }
 
     // RouteSplit over parsed configs: which routes each kind of tenant serves itself.
