@@ -10,7 +10,7 @@ using KesGateway.Tests.Common.Proxy;
 namespace KesGateway.FunctionalTests.Tenancy;
 
 /// <summary>What a forwarded call looks like at the upstream, through the whole gateway pipeline.</summary>
-public sealed class ForwardedHeadersTests : IDisposable
+public sealed class ForwardingTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("kesgw-fwd-").FullName;
     private readonly X509Certificate2 _admin = TestCertificates.CreateClient("CN=admin");
@@ -56,5 +56,36 @@ public sealed class ForwardedHeadersTests : IDisposable
         Assert.All(new[] { "X-Tls-Client-Certificate", "X-Forwarded-Client-Cert", "X-Custom-Cert" }, h => Assert.False(seen.Headers.ContainsKey(h), h));
         Assert.NotEqual("kms.a.test", seen.Host);
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reload_MovesTheUpstream_ABadUpstreamCertificateIsRefused()
+    {
+        await using var first = await KesUpstreamDouble.StartAsync("first");
+        await using var second = await KesUpstreamDouble.StartAsync("second");
+        var (cert, key) = TestGateway.WriteServerCertificate(_dir, "kms.a.test");
+        ServerConfig Config(UpstreamConfig upstream) => new()
+        {
+            Admin = TestServer.IdentityOf(_admin),
+            Tls = new TlsConfig { CertificatePath = cert, KeyPath = key },
+            Upstreams = [upstream],
+            Upstream = upstream.Name,
+        };
+        await using var gateway = await TestGateway.StartAsync(new GatewayOptions { Config = Config(_gateway.UpstreamOf("kes", first)) });
+        var proxy = (KesGateway.Server.Proxy.KesProxyConfigProvider)gateway.Services.GetService(typeof(KesGateway.Server.Proxy.KesProxyConfigProvider))!;
+        using var http = gateway.Client("kms.a.test", _admin);
+
+        var moved = await gateway.Reloader.ReloadAsync(() => Config(_gateway.UpstreamOf("kes", second)), Ct);
+        await proxy.Current.Applied.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        using var afterMove = await http.GetPathAsync("/v1/key/list/*");
+        var broken = _gateway.UpstreamOf("kes", first) with { Tls = _gateway.Tls(first.Certificate) with { CertificatePath = Path.Combine(_dir, "missing.crt") } };
+        var refused = await gateway.Reloader.ReloadAsync(() => Config(broken), Ct);
+        using var afterRefusal = await http.GetPathAsync("/v1/key/list/*");
+
+        Assert.True(moved);
+        Assert.Equal("second", Assert.Single(afterMove.Headers.GetValues("X-Upstream")));
+        Assert.False(refused);
+        Assert.Equal("second", Assert.Single(afterRefusal.Headers.GetValues("X-Upstream")));
+        Assert.Empty(first.Calls);
     }
 }
