@@ -33,6 +33,12 @@ public sealed record ServerConfig
     /// <summary>Gets the keystore, or <see langword="null"/> when the default tenant only forwards to <see cref="Upstream"/>.</summary>
     public KeyStoreConfig? KeyStore { get; init; }
 
+    /// <summary>Gets the default tenant's rate limits (<c>limits:</c>).</summary>
+    public RateLimitConfig Limits { get; init; } = new();
+
+    /// <summary>Gets the Redis server replicas share their rate-limit budgets through (<c>gateway.redis</c>), or <see langword="null"/> for per-replica budgets.</summary>
+    public RedisConfig? Redis { get; init; }
+
     /// <summary>Gets the default tenant's upstream KES cluster (<c>upstream:</c>), or <see langword="null"/> to serve everything natively.</summary>
     public string? Upstream { get; init; }
 
@@ -64,6 +70,7 @@ public sealed record ServerConfig
         Api = Api,
         Keys = Keys,
         KeyStore = KeyStore,
+        Limits = Limits,
         Upstream = Upstream,
         Native = Native,
     };

@@ -41,6 +41,9 @@ public sealed record TenantConfig
     /// <summary>Gets the keystore, or <see langword="null"/> for a tenant that only forwards to its upstream.</summary>
     public KeyStoreConfig? KeyStore { get; init; }
 
+    /// <summary>Gets the rate limits.</summary>
+    public RateLimitConfig Limits { get; init; } = new();
+
     /// <summary>Gets the name of the upstream KES cluster (<c>upstreams.&lt;name&gt;</c>), or <see langword="null"/> to serve everything natively.</summary>
     public string? Upstream { get; init; }
 
