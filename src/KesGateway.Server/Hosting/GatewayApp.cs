@@ -7,6 +7,7 @@ using KesGateway.Server.Configuration;
 using KesGateway.Server.Endpoints;
 using KesGateway.Server.Observability;
 using KesGateway.Server.Proxy;
+using KesGateway.Server.RateLimiting;
 using KesGateway.Server.Tenancy;
 using KesGateway.Server.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -79,6 +80,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<GatewayStateHolder>(), options.AuditOutput));
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddSingleton<KesMetrics>();
+        builder.Services.AddSingleton<IRateLimitStore>(new MemoryRateLimitStore(options.Time));
         builder.Services.AddSingleton<ILoggerProvider>(sp => new ErrorLogStreamProvider(sp.GetRequiredService<ErrorLog>(), () => holder, options.Time));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GatewayReloader>();
@@ -143,7 +145,8 @@ public static class GatewayApp
 
         // The one pipeline, in KES's order: answer errors in KES's shape → audit every request → pick the tenant the
         // handshake chose → route (404/301/405 before anyone is identified) → identify → authorize (admin bypass, deny
-        // wins) → count → serve natively, or forward what the tenant's upstream serves.
+        // wins) → count → hold to the budgets (queue, then 429) → serve natively, or forward what the tenant's upstream
+        // serves.
         app.UseMiddleware<KesErrorHandlingMiddleware>();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<TenancyMiddleware>();
@@ -151,6 +154,7 @@ public static class GatewayApp
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<PolicyMiddleware>();
         app.UseMiddleware<KesMetricsMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<KesEndpointMiddleware>();
         app.MapKesProxy(context => context.Features.Get<KesRequestFeature>()?.State.Upstream);
 

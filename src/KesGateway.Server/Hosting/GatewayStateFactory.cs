@@ -76,7 +76,7 @@ public static class GatewayStateFactory
 
                 if (store is not null)
                 {
-                    cache ??= CreateCache(store, tenant.Cache, keyStoreContext);
+                    cache ??= CreateCache(store, tenant.Cache, keyStoreContext, tenant.Limits.KeyStoreConcurrency);
                 }
 
                 states.Add(new TenantState(
@@ -106,7 +106,8 @@ public static class GatewayStateFactory
     /// <summary>Whether a reloaded tenant can keep the running keystore and cache: same keystore settings and same expiry.</summary>
     private static bool CanKeep(TenantConfig old, TenantConfig next, bool injected) =>
         (injected || Equals(old.KeyStore, next.KeyStore))
-        && old.Cache with { Snapshot = null } == next.Cache with { Snapshot = null };
+        && old.Cache with { Snapshot = null } == next.Cache with { Snapshot = null }
+        && old.Limits.KeyStoreConcurrency == next.Limits.KeyStoreConcurrency;
 
     private static (X509Certificate2Collection Chain, PolicySet Policies, KesRouteTable Routes, ClientCertificatePolicy Client, FrozenSet<string> Native) Prepare(
         TenantConfig tenant, DateTimeOffset startTime, X509Certificate2Collection? certificate)
@@ -196,9 +197,11 @@ public static class GatewayStateFactory
     }
 
     /// <summary>Puts a key cache with the config's expiry in front of <paramref name="store"/>; its state changes are logged once each.</summary>
-    internal static KeyCache CreateCache(IKeyStore store, CacheConfig config, KeyStoreContext context)
+    internal static KeyCache CreateCache(IKeyStore store, CacheConfig config, KeyStoreContext context, int maxConcurrentReads = 0)
     {
-        var cache = new KeyCache(store, new KeyCacheOptions
+        // Misses reach the keystore a few at a time, however many keys miss at once.
+        var reads = maxConcurrentReads > 0 ? new ConcurrencyLimitedKeyStore(store, maxConcurrentReads) : store;
+        var cache = new KeyCache(reads, new KeyCacheOptions
         {
             Any = config.Any,
             Unused = config.Unused,

@@ -22,6 +22,7 @@ public sealed class KesMetrics
     private long _active;
     private long _histogramCount;
     private long _histogramSumMicros;
+    private readonly ConcurrentDictionary<(string Tenant, string Limit, string Result), long> _rateLimited = new();
     private long _reloads;
     private long _reloadFailures;
 
@@ -54,11 +55,18 @@ public sealed class KesMetrics
         }
     }
 
+    /// <summary>Counts a rate-limit decision: <paramref name="result"/> is allowed, queued or rejected; <paramref name="limit"/> the budget that decided.</summary>
+    public void RateLimited(string tenant, string limit, string result) =>
+        _rateLimited.AddOrUpdate((tenant, limit, result), 1, static (_, n) => n + 1);
+
+    /// <summary>Gets the rate-limit store's Redis status for the metrics, when budgets are shared through Redis.</summary>
+    public Func<(bool Available, long Fallbacks, long Transitions)>? RedisStatus { get; set; }
+
     /// <summary>Counts a configuration reload that was applied (<paramref name="applied"/>) or rejected.</summary>
     public void ConfigReloaded(bool applied) => Interlocked.Increment(ref applied ? ref _reloads : ref _reloadFailures);
 
     /// <summary>Renders every metric; log-event counts come from the two log streams, cache figures from the current key cache.</summary>
-    public string Render(long errorEvents, long auditEvents, KeyCache cache)
+    public string Render(long errorEvents, long auditEvents, KeyCache cache, string? tenant = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var sb = new StringBuilder(4096);
@@ -105,6 +113,24 @@ public sealed class KesMetrics
         sb.Append("# HELP kesgw_config_reloads_total Configuration reloads, by result (a rejected one keeps the last good configuration).\n# TYPE kesgw_config_reloads_total counter\n")
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"applied\"}} {Interlocked.Read(ref _reloads)}\n")
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"rejected\"}} {Interlocked.Read(ref _reloadFailures)}\n");
+
+        // Only the asking tenant's own rows: tenants must not learn of each other's traffic.
+        var limited = _rateLimited.Where(e => tenant is null || e.Key.Tenant == tenant).OrderBy(e => e.Key).ToArray();
+        if (limited.Length > 0)
+        {
+            sb.Append("# HELP kesgw_ratelimit_requests_total Rate-limit decisions by tenant, deciding budget (tenant, policy, identity; none when no budget made the request wait) and result (allowed, queued, rejected).\n# TYPE kesgw_ratelimit_requests_total counter\n");
+            foreach (var ((t, limit, result), value) in limited)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"kesgw_ratelimit_requests_total{{tenant=\"{t}\",limit=\"{limit}\",result=\"{result}\"}} {value}\n");
+            }
+        }
+
+        if (RedisStatus?.Invoke() is var (available, fallbacks, transitions))
+        {
+            Single(sb, "kesgw_ratelimit_redis_up", "gauge", "1 while budgets are shared through Redis, 0 while this replica enforces them alone.", available ? 1 : 0);
+            Single(sb, "kesgw_ratelimit_redis_fallbacks_total", "counter", "Rate-limit decisions taken locally because Redis could not be reached.", fallbacks);
+            Single(sb, "kesgw_ratelimit_redis_transitions_total", "counter", "Switches between shared (Redis) and local budgets.", transitions);
+        }
         return sb.ToString();
     }
 

@@ -7,6 +7,8 @@ public sealed class VaultFaultRule
     private readonly VaultFaults _owner;
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
     private int _hits;
+    private int _active;
+    private int _peakActive;
 
     internal VaultFaultRule(VaultFaults owner, VaultRequestMatch match, VaultFault fault, int? times)
     {
@@ -35,7 +37,41 @@ public sealed class VaultFaultRule
         }
     }
 
+    /// <summary>Gets the most requests this rule held at the same time (delays and hangs), e.g. to prove a client caps its concurrency.</summary>
+    public int PeakConcurrent
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _peakActive;
+            }
+        }
+    }
+
     public void Remove() => _owner.Remove(this);
+
+    /// <summary>Marks a request as held by this rule until the returned scope ends.</summary>
+    internal IDisposable Hold()
+    {
+        lock (_sync)
+        {
+            _peakActive = Math.Max(_peakActive, ++_active);
+        }
+
+        return new Release(this);
+    }
+
+    private sealed class Release(VaultFaultRule rule) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (rule._sync)
+            {
+                rule._active--;
+            }
+        }
+    }
 
     /// <summary>Completes once the rule has taken effect <paramref name="count"/> times (e.g. the delay timer is armed, so advancing the clock releases it).</summary>
     public Task WaitForHitsAsync(int count = 1, CancellationToken cancellationToken = default)

@@ -280,6 +280,7 @@ internal sealed class VaultRequestPipeline
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
         var waiting = Task.Delay(duration, _core.Time, stop.Token);
+        using var held = rule.Hold();
         rule.Hit();
         try
         {
