@@ -316,6 +316,18 @@ public partial class KesConfigLoaderTests
         AssertFails(Minimal + "gateway:\n  redis:\n    endpoint: a:6379\n    password: ${REDIS_PASSWORD}\n", "gateway.redis.password", 11, "referenced env. variable 'REDIS_PASSWORD' in line '11' not found");
     }
 
+    [Fact]
+    public void AppSettings_GatewayExample_LimitsTheDefaultTenantAndOneTenantThroughRedis()
+    {
+        var config = KesConfigLoader.Load(Path.Combine(RepositoryRoot(), "appsettings", "gateway.yml"), Placeholder);
+
+        Assert.True(config.Limits.HasBudgets);
+        Assert.Contains(config.Tenants, t => t.Limits.HasBudgets);
+        Assert.All(config.AllTenants.Where(t => t.Limits.HasBudgets), t => Assert.All(t.Limits.Policies.Keys, p => Assert.Contains(t.Policies, q => q.Name == p)));
+        Assert.NotNull(config.Redis);
+        Assert.Equal(Placeholder("REDIS_PASSWORD"), config.Redis.Password);
+    }
+
     private static void AssertDefaultLimits(RateLimitConfig limits)
     {
         Assert.False(limits.HasBudgets);
