@@ -353,6 +353,7 @@ internal sealed partial class KesConfigReader
             var api = ReadApi(body["api"]);
             var keys = ReadKeys(body["keys"]);
             var backend = ReadBackend(body, keys, upstreams, used);
+            var limits = ReadLimits(body["limits"], policies);
             tenants.Add(new TenantConfig
             {
                 Name = name,
@@ -364,6 +365,7 @@ internal sealed partial class KesConfigReader
                 Api = api,
                 Keys = keys,
                 KeyStore = backend.KeyStore,
+                Limits = limits,
                 Upstream = backend.Upstream,
                 Native = backend.Native,
             });

@@ -55,11 +55,14 @@ internal sealed partial class KesConfigReader
         var upstreams = ReadUpstreams(root["upstreams"]);
         var used = new HashSet<string>(StringComparer.Ordinal);
         var backend = ReadBackend(root, keys, upstreams, used);
+        var limits = ReadLimits(root["limits"], policies);
         var (unknownHosts, watch) = ReadGateway(root["gateway"]);
+        var redis = ReadRedis(root["gateway"]["redis"]);
         var snapshots = new Dictionary<string, (string Tenant, int Line)>(StringComparer.Ordinal);
         CheckSnapshotPath(TenantConfig.DefaultName, root["cache"]["snapshot"]["path"], cache, snapshots);
         var tenants = ReadTenants(root["tenants"], upstreams, used, snapshots);
         WarnUnusedUpstreams(upstreams, used, root["upstreams"]);
+        WarnUnusedRedis(redis, root["gateway"]["redis"], limits, tenants);
         if (unknownHosts == UnknownHostPolicy.Refuse && tenants.IsEmpty)
         {
             var node = root["gateway"]["unknown_hosts"];
@@ -77,6 +80,8 @@ internal sealed partial class KesConfigReader
             Log = log,
             Keys = keys,
             KeyStore = backend.KeyStore,
+            Limits = limits,
+            Redis = redis,
             Upstream = backend.Upstream,
             Native = backend.Native,
             Tenants = tenants,
