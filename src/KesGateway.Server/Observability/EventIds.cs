@@ -42,5 +42,6 @@ internal static class EventIds
     // 420–429: shared rate-limit budgets in Redis (RateLimiting/).
     public const int RateLimitRedisUnavailable = 420;
     public const int RateLimitRedisAvailable = 421;
+    public const int RateLimitRedisStillUnavailable = 422;
     public const int UnhandledError = 500;
 }

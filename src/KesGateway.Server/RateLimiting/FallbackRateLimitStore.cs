@@ -10,7 +10,8 @@ namespace KesGateway.Server.RateLimiting;
 /// <remarks>
 /// After a failure (no connection, no answer within the timeout, a script error) Redis is tried again only once per
 /// retry interval, by one request; the others answer locally at once instead of each paying the timeout. The
-/// multiplexer reconnects in the background meanwhile. Each switch is logged once and counted.
+/// multiplexer reconnects in the background meanwhile. Each switch is logged once and counted, and so is each
+/// different cause seen during one outage (a timeout while connecting, then a refused password).
 /// </remarks>
 internal sealed partial class FallbackRateLimitStore : IRateLimitStore
 {
@@ -25,6 +26,9 @@ internal sealed partial class FallbackRateLimitStore : IRateLimitStore
     private readonly TimeSpan _retryInterval;
     private readonly long _retryIntervalTimestamp;
     private readonly Lock _lock = new();
+
+    // Each cause is logged once per outage: the switch names the first, a later different one gets its own line.
+    private readonly HashSet<string> _outageReasons = new(StringComparer.Ordinal);
     private bool _redisAvailable = true;
     private long _retryAt;
     private long _fallbacks;
@@ -83,8 +87,10 @@ internal sealed partial class FallbackRateLimitStore : IRateLimitStore
         {
             reservation = await _shared.ReserveAsync(buckets, maxWait, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisFailure(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsRedisFailure(ex))
         {
+            // A caller that gave up gets its cancellation, not a local answer, and says nothing about Redis.
+            cancellationToken.ThrowIfCancellationRequested();
             OnFailure(ex);
             return await ReserveLocallyAsync(buckets, maxWait, cancellationToken).ConfigureAwait(false);
         }
@@ -111,7 +117,8 @@ internal sealed partial class FallbackRateLimitStore : IRateLimitStore
 
     private void OnFailure(Exception ex)
     {
-        bool switched;
+        var reason = Describe(ex);
+        bool switched, newReason;
         lock (_lock)
         {
             Interlocked.Exchange(ref _retryAt, _timeProvider.GetTimestamp() + _retryIntervalTimestamp);
@@ -121,12 +128,20 @@ internal sealed partial class FallbackRateLimitStore : IRateLimitStore
                 Volatile.Write(ref _redisAvailable, false);
                 Interlocked.Increment(ref _transitions);
                 _fallbacksAtOutage = Fallbacks;
+                _outageReasons.Clear();
             }
+
+            newReason = _outageReasons.Add(reason);
         }
 
         if (switched)
         {
-            Log.RedisUnavailable(_logger, _sharedName, Describe(ex), _retryInterval.TotalSeconds);
+            Log.RedisUnavailable(_logger, _sharedName, reason, _retryInterval.TotalSeconds);
+        }
+        else if (newReason)
+        {
+            // E.g. the first call timed out while connecting, and the retries say the password is wrong.
+            Log.RedisStillUnavailable(_logger, _sharedName, reason);
         }
     }
 
@@ -154,10 +169,22 @@ internal sealed partial class FallbackRateLimitStore : IRateLimitStore
     }
 
     /// <summary>Says what failed in words an operator can act on; never a credential (none reaches these messages).</summary>
-    private static string Describe(Exception ex) => ex switch
+    private static string Describe(Exception ex)
     {
-        RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } =>
-            "authentication failed: check the user and password",
+        // A refused password surfaces as "no connection available", with the authentication failure as its cause.
+        for (var cause = ex; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
+            {
+                return "authentication failed: check the user and password";
+            }
+        }
+
+        return DescribeFailure(ex);
+    }
+
+    private static string DescribeFailure(Exception ex) => ex switch
+    {
         RedisConnectionException connection => $"no connection ({connection.FailureType})",
         TimeoutException => "no answer in time",
         RedisServerException server => $"the server refused the call: {FirstLine(server.Message)}",
@@ -175,6 +202,10 @@ internal sealed partial class FallbackRateLimitStore : IRateLimitStore
         [LoggerMessage(EventId = EventIds.RateLimitRedisUnavailable, EventName = nameof(EventIds.RateLimitRedisUnavailable), Level = LogLevel.Warning,
             Message = "Redis {Endpoint} failed, {Reason}; rate limits now come from this replica's own buckets (each replica grants the full budget) and Redis is tried again every {RetrySeconds} s")]
         public static partial void RedisUnavailable(ILogger logger, string endpoint, string reason, double retrySeconds);
+
+        [LoggerMessage(EventId = EventIds.RateLimitRedisStillUnavailable, EventName = nameof(EventIds.RateLimitRedisStillUnavailable), Level = LogLevel.Warning,
+            Message = "Redis {Endpoint} still fails, now {Reason}; rate limits still come from this replica's own buckets")]
+        public static partial void RedisStillUnavailable(ILogger logger, string endpoint, string reason);
 
         [LoggerMessage(EventId = EventIds.RateLimitRedisAvailable, EventName = nameof(EventIds.RateLimitRedisAvailable), Level = LogLevel.Information,
             Message = "Redis {Endpoint} answers again; rate limits are shared across replicas again ({AnsweredLocally} requests were answered locally meanwhile)")]

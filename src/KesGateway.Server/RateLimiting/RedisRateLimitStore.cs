@@ -133,9 +133,11 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         // The deadline covers the first connection too, which may still be under way.
         var started = _timeProvider.GetTimestamp();
         Task<RedisResult>? call = null;
+        var stage = "connect";
         try
         {
             var connection = await _connection.WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            stage = "answer";
             var left = _timeout - _timeProvider.GetElapsedTime(started);
             call = connection.GetDatabase().ScriptEvaluateAsync(ReserveScript, keys, args);
             return left > TimeSpan.Zero
@@ -146,7 +148,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         {
             // The multiplexer checks its own timeouts only once a second; this bound is the one callers rely on.
             Observe(call);
-            throw new RedisTimeoutException($"Redis did not answer within {_timeout.TotalMilliseconds:0} ms", CommandStatus.Unknown);
+            throw new RedisTimeoutException($"Redis did not {stage} within {_timeout.TotalMilliseconds:0} ms", CommandStatus.Unknown);
         }
         catch (OperationCanceledException)
         {
