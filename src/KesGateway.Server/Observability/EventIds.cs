@@ -39,5 +39,9 @@ internal static class EventIds
     public const int UpstreamTlsVerificationDisabled = 405;
     public const int UpstreamCertificateRejected = 406;
     public const int UpstreamClientCreated = 407;
+    // 420–429: shared rate-limit budgets in Redis (RateLimiting/).
+    public const int RateLimitRedisUnavailable = 420;
+    public const int RateLimitRedisAvailable = 421;
+    public const int RateLimitRedisStillUnavailable = 422;
     public const int UnhandledError = 500;
 }
