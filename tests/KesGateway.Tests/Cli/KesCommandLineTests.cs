@@ -36,7 +36,7 @@ public class KesCommandLineTests
         var run = await CliRunner.RunAsync(true, "--help");
 
         Assert.Contains("identity", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Exit codes: 0 success, 1 failure, 2 bad usage or input.", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 success, 1 failure, 2 bad usage or input, 3 server unreachable", run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public class KesCommandLineTests
 
     [Theory]
     [InlineData(new string[0], "Error: missing command. See 'kesgw --help'")]
-    [InlineData(new[] { "identity" }, "Error: missing command: use 'new', 'of' or 'cert'. See 'kesgw identity --help'")]
+    [InlineData(new[] { "identity" }, "Error: missing command: use 'new', 'of', 'cert', 'info' or 'ls'. See 'kesgw identity --help'")]
     [InlineData(new[] { "bogus" }, "Error: unrecognized command or argument 'bogus'")]
     [InlineData(new[] { "identity", "bogus" }, "Error: unrecognized command or argument 'bogus'")]
     [InlineData(new[] { "--bogus" }, "Error: unrecognized command or argument '--bogus'")]
