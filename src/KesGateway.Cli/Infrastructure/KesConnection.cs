@@ -115,9 +115,13 @@ internal sealed class KesConnection : IDisposable
         catch (ArgumentException ex)
         {
             apiKey?.Dispose();
-            var message = ex.Message.StartsWith("invalid server endpoint", StringComparison.Ordinal)
-                ? $"{ex.Message} (from {serverSource})"
-                : ex.Message;
+            // ArgumentException appends " (Parameter 'x')", which means nothing to people.
+            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            if (message.StartsWith("invalid server endpoint", StringComparison.Ordinal))
+            {
+                message = $"{message} (from {serverSource})";
+            }
+
             throw new CliException(message, ex);
         }
     }
