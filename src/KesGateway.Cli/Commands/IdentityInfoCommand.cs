@@ -46,7 +46,8 @@ internal sealed class IdentityInfoCommand : ClientCommand
         if (identity is null)
         {
             var self = await connection.CallAsync("failed to describe your identity", c => c.DescribeSelfAsync(cancellationToken),
-                "The server knows this identity neither as admin nor in a policy");
+                $"Your identity is {connection.Client.Identity}. The server has it neither as admin nor in a policy "
+                + "(KES servers, unlike KesGateway, answer this for every identity but the admin's)");
             result = new IdentityInfoResult
             {
                 Identity = self.Identity,

@@ -182,6 +182,19 @@ public sealed class ClientCommandTests
     }
 
     [Fact]
+    public async Task IdentityInfo_SelfWithoutPolicy_Exit6_SaysWhichIdentity()
+    {
+        await using var bed = await CliTestBed.StartAsync();
+        var stranger = CliCredentials.Create(CliCredentials.ApiKeyKind, bed.Directory, "stranger");
+
+        var run = await bed.Cli(@as: stranger).RunAsync("identity", "info", "-k");
+
+        Assert.Equal(CliExitCodes.NotFound, run.ExitCode);
+        Assert.StartsWith($"Error: failed to describe your identity: identity does not exist. Your identity is {stranger.Identity}. ", run.Stderr, StringComparison.Ordinal);
+        stranger.Dispose();
+    }
+
+    [Fact]
     public async Task Ls_KeysPoliciesIdentities_WithKesLsFlags()
     {
         await using var bed = await CliTestBed.StartAsync();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using KesGateway.Cli.Infrastructure;
+using KesGateway.Core.Identity;
+using KesGateway.FunctionalTests.Server;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KesGateway.FunctionalTests.Cli;
@@ -142,6 +144,30 @@ public sealed class LogAndMetricCommandTests
         Assert.Equal("1.00", counters[51..62].Trim());
         Assert.Contains("100.00%", frames[1], StringComparison.Ordinal);
         Assert.Contains("System       UpTime            Heap           Stack       CPUs        Threads\n", frames[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metric_Terminal_ServerGoes_KeepsTheLastReadingAndSaysWhy_ThenEndsOnCtrlC()
+    {
+        using var admin = ApiKey.Generate();
+        var server = await TestServer.StartAsync(TestServer.Config(admin.Identity.Value));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cli = new KesgwInProcess { IsTerminal = true, TimeProvider = time }
+            .With("KES_SERVER", server.Address.ToString()).With("KES_API_KEY", admin.ToString());
+        await using var metric = cli.Start("metric", "-k");
+        await metric.Stdout.WaitForAsync("Threads\n");
+
+        await server.DisposeAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        await metric.Stdout.WaitForAsync("failed: failed to read the metrics: ");
+        await metric.CancelAsync();
+
+        Assert.Equal(CliExitCodes.Success, await metric.Exit);
+        var frames = metric.Stdout.Text.Split("\x1b[8F\x1b[J");
+        Assert.Equal(2, frames.Length);
+        Assert.Contains("Threads\n", frames[1], StringComparison.Ordinal);
+        Assert.Contains("Is the server running?", frames[1], StringComparison.Ordinal);
+        Assert.Empty(metric.Stderr.Text);
     }
 
     [Fact]
