@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using KesGateway.Cli.Commands;
 using KesGateway.Cli.Infrastructure;
 
@@ -28,6 +30,10 @@ internal static class KesCommandLine
             if (option is VersionOption version)
             {
                 version.Action = new VersionAction();
+            }
+            else if (option is HelpOption { Action: SynchronousCommandLineAction help } helpOption)
+            {
+                helpOption.Action = new SummaryHelpAction(help);
             }
         }
 

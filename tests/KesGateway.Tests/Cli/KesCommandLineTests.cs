@@ -40,6 +40,30 @@ public class KesCommandLineTests
     }
 
     [Theory]
+    [InlineData("--help")]
+    [InlineData("key", "--help")]
+    [InlineData("identity", "-h")]
+    public async Task Help_Group_ListsSubcommandsWithTheirFirstParagraphOnly(params string[] args)
+    {
+        var run = await CliRunner.RunAsync(true, args);
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Contains("Commands:", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Examples:", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("KES_CLIENT_CERT", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SummaryHelp_CutsEntriesAtTheirFirstBlankLine_KeepsOtherSections()
+    {
+        var help = "Description:\n  Root.\n  \n  More.\n\nCommands:\n  a     First line\n        second line\n  \n        Examples:\n          kesgw a\n  b <X>  Only line\n\nFooter\n";
+
+        var summary = KesGateway.Cli.Infrastructure.SummaryHelpAction.Summarize(help).ReplaceLineEndings("\n");
+
+        Assert.Equal("Description:\n  Root.\n  \n  More.\n\nCommands:\n  a     First line\n        second line\n  b <X>  Only line\n\nFooter\n", summary);
+    }
+
+    [Theory]
     [InlineData("identity", "new", "--help", "kesgw identity new --key server.key --cert server.crt")]
     [InlineData("identity", "of", "--help", "kesgw identity of kes:v1:")]
     public async Task Help_Subcommand_ShowsExamples(string group, string command, string help, string example)
