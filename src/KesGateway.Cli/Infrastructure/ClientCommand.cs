@@ -131,6 +131,12 @@ internal abstract class ClientCommand : Command
     /// <summary>Formats a local date and time as kes does: <c>2006-01-02 15:04:05</c>.</summary>
     protected string Date(DateTimeOffset time)
     {
+        if (time.UtcDateTime.Year <= 1)
+        {
+            // Keys written by old KES versions carry the zero time; converting it could fall off the calendar.
+            return "0001-01-01 00:00:00";
+        }
+
         var local = TimeZoneInfo.ConvertTime(time, Context.TimeProvider.LocalTimeZone);
         return local.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
     }
