@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using KesGateway.Cli.Commands;
 using KesGateway.Cli.Infrastructure;
 
@@ -17,7 +19,11 @@ internal static class KesCommandLine
         var root = new RootCommand("""
             KesGateway: a KES-compatible key server and gateway.
 
-            Exit codes: 0 success, 1 failure, 2 bad usage or input.
+            Client commands (ls, key, policy, identity info|ls, log, status, metric) speak only the KES API, to
+            KesGateway or any KES server: set KES_SERVER and KES_API_KEY (see any client command's --help).
+
+            Exit codes: 0 success, 1 failure, 2 bad usage or input, 3 server unreachable, 4 TLS failure,
+            5 not allowed (403), 6 not found, 7 key already exists.
             """);
         foreach (var option in root.Options)
         {
@@ -25,10 +31,20 @@ internal static class KesCommandLine
             {
                 version.Action = new VersionAction();
             }
+            else if (option is HelpOption { Action: SynchronousCommandLineAction help } helpOption)
+            {
+                helpOption.Action = new SummaryHelpAction(help);
+            }
         }
 
         root.Subcommands.Add(new ServerCommand(context));
+        root.Subcommands.Add(new LsCommand(context));
+        root.Subcommands.Add(new KeyCommand(context));
+        root.Subcommands.Add(new PolicyCommand(context));
         root.Subcommands.Add(new IdentityCommand(context));
+        root.Subcommands.Add(new LogCommand(context));
+        root.Subcommands.Add(new StatusCommand(context));
+        root.Subcommands.Add(new MetricCommand(context));
         root.SetCliAction((_, _) => throw new CliException($"missing command. See '{ExecutableName} --help'"));
         return root;
     }

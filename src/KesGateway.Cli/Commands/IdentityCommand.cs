@@ -10,12 +10,15 @@ internal sealed class IdentityCommand : Command
     public IdentityCommand(CliContext context)
         : base(
             "identity",
-            "Create API keys and certificates, and compute KES identities (SHA-256 fingerprints of public keys).")
+            "Create API keys and certificates, compute KES identities (SHA-256 fingerprints of public keys), and "
+            + "describe or list the identities a server knows.")
     {
         Subcommands.Add(new IdentityNewCommand(context));
         Subcommands.Add(new IdentityOfCommand(context));
         Subcommands.Add(new IdentityCertCommand(context));
+        Subcommands.Add(new IdentityInfoCommand(context));
+        Subcommands.Add(new IdentityLsCommand(context));
         this.SetCliAction((parseResult, _) =>
-            throw new CliException($"missing command: use 'new', 'of' or 'cert'. See '{CliAction.CommandPath(parseResult)} --help'"));
+            throw new CliException($"missing command: use 'new', 'of', 'cert', 'info' or 'ls'. See '{CliAction.CommandPath(parseResult)} --help'"));
     }
 }

@@ -228,8 +228,8 @@ internal sealed class ServerCommand : Command
         {
             lines.Add(string.Empty);
             lines.Add("Try it:     export KES_SERVER=" + addresses.FirstOrDefault() + " KES_API_KEY=" + apiKey);
-            lines.Add("            kesgw identity cert $KES_API_KEY --key client.key --cert client.crt");
-            lines.Add("            curl -k --key client.key --cert client.crt $KES_SERVER/v1/status");
+            lines.Add("            kesgw status -k");
+            lines.Add("            kesgw key create my-key-1 -k && kesgw key dek my-key-1 -k");
         }
 
         lines.Add(string.Empty);

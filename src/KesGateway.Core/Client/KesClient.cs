@@ -83,6 +83,10 @@ public sealed class KesClient : IDisposable
     /// <summary>Gets the normalised endpoints (<c>https://host[:port]</c>), in the order they are tried.</summary>
     public IReadOnlyList<string> Endpoints => [.. _endpoints.Select(e => e.Display)];
 
+    /// <summary>Gets the endpoint the next call tries first: the one that answered last (the first endpoint before any
+    /// call). After a failover it names the server that actually answered.</summary>
+    public string CurrentEndpoint => _endpoints[Volatile.Read(ref _preferred)].Display;
+
     /// <summary>Gets the server version (<c>GET /version</c>).</summary>
     public async Task<VersionResponse> VersionAsync(CancellationToken cancellationToken = default) =>
         await GetJsonAsync("/version", KesJsonContext.Default.VersionResponse, VersionLimit, cancellationToken).ConfigureAwait(false);
@@ -108,6 +112,21 @@ public sealed class KesClient : IDisposable
         {
             using var body = await ReadBodyAsync(response, endpoint, BoundedBody.DefaultLimit, call, cancellationToken).ConfigureAwait(false);
             return Encoding.UTF8.GetString(body.Span);
+        }
+    }
+
+    /// <summary>Gets <c>GET /v1/metrics</c> decoded as the Go SDK decodes it (<see cref="KesMetricSnapshot"/>).</summary>
+    /// <exception cref="KesException">The call failed, or the answer is not Prometheus text (<see cref="KesErrorKind.InvalidResponse"/>).</exception>
+    public async Task<KesMetricSnapshot> MetricSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        var text = await MetricsAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return KesMetricSnapshot.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new KesException(KesErrorKind.InvalidResponse, $"invalid metrics from {CurrentEndpoint}: {ex.Message}", CurrentEndpoint, ex);
         }
     }
 

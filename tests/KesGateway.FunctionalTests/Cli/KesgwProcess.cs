@@ -6,7 +6,11 @@ namespace KesGateway.FunctionalTests.Cli;
 /// <summary>Runs the built <c>kesgw.dll</c> (copied next to the tests by the project reference) as a real process.</summary>
 internal static class KesgwProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        RunAsync(environment: null, args);
+
+    /// <summary>Runs kesgw with the KES connection variables of the test process removed and <paramref name="environment"/> set.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -14,6 +18,7 @@ internal static class KesgwProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        SetEnvironment(start, environment);
         start.ArgumentList.Add(KesgwDll());
         foreach (var arg in args)
         {
@@ -26,6 +31,20 @@ internal static class KesgwProcess
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Removes every variable a KES client reads (so the developer's own settings never leak in), then sets <paramref name="environment"/>.</summary>
+    internal static void SetEnvironment(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment)
+    {
+        foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("KES_", StringComparison.Ordinal) || n.StartsWith("MINIO_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
     }
 
     internal static string KesgwDll()

@@ -23,7 +23,11 @@ internal sealed class KesgwServerProcess : IAsyncDisposable
 
     public List<string> StderrSeen { get; } = [];
 
-    public static KesgwServerProcess Start(string workingDirectory, params string[] args)
+    public static KesgwServerProcess Start(string workingDirectory, params string[] args) =>
+        StartWithEnvironment(workingDirectory, null, args);
+
+    /// <summary>Starts any kesgw command (e.g. <c>log</c>) with the KES client variables replaced by <paramref name="environment"/>.</summary>
+    public static KesgwServerProcess StartWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo(KesgwProcess.DotnetHost())
         {
@@ -32,6 +36,7 @@ internal sealed class KesgwServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        KesgwProcess.SetEnvironment(start, environment);
         start.ArgumentList.Add(KesgwProcess.KesgwDll());
         foreach (var arg in args)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using KesGateway.Cli.Infrastructure;
 using KesGateway.Core.Client;
 using KesGateway.Core.Crypto;
 using KesGateway.Core.Identity;
@@ -124,6 +125,108 @@ public sealed class TutorialEndToEndTests : IDisposable
         Assert.Equal(32, mac.Length);
     }
 
+    [Fact]
+    public async Task Tutorial_KesCliAccess_AsAScriptWithKesgw()
+    {
+        // The section's commands as the tutorial prints them, checked against the tutorial when it is beside the repository.
+        var section = string.Join('\n', CliAccessSection);
+        if (TutorialCliCommands() is { } fromTutorial)
+        {
+            Assert.Equal(CliAccessSection, fromTutorial);
+        }
+
+        await using var vault = await VaultDouble.StartAsync(new VaultDoubleOptions { UseTls = true });
+        var (roleId, secretId) = ProvisionAsTheTutorialDoes(vault, "v1");
+        using var admin = ApiKey.Generate();
+        await WriteServerFilesAsync(vault, admin.Identity.Value, "v1", roleId, secretId);
+        await using var server = KesgwServerProcess.Start(_dir, "server", "--config", "config.yml", "--addr", "127.0.0.1:0");
+        await server.WaitForStdoutAsync("Server is up and running");
+        var address = ServerAddress(server);
+
+        // kes → kesgw (on PATH, as an installed kesgw would be); the tutorial's server address and example API key
+        // replaced by this server's ("Replace the value with your server's API Key").
+        var bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+        var kesgw = Path.Combine(bin, "kesgw");
+        await File.WriteAllTextAsync(kesgw, $"#!/bin/sh\nexec \"{KesgwProcess.DotnetHost()}\" \"{KesgwProcess.KesgwDll()}\" \"$@\"\n", Ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(kesgw, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var script = Path.Combine(_dir, "kes-cli-access.sh");
+        await File.WriteAllTextAsync(script, "set -e\n" + section
+            .Replace("\nkes ", "\nkesgw ", StringComparison.Ordinal)
+            .Replace("https://127.0.0.1:7373", address, StringComparison.Ordinal)
+            .Replace("kes:v1:ABfa1xsnIV0lltXQC8tHXic8lte7J6hT7EoGv6+s5QCW", admin.ToString(), StringComparison.Ordinal) + "\n", Ct);
+        var path = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+
+        // The tutorial never creates my-key-1: against a fresh server the DEK fails and says how to create it.
+        var withoutKey = await RunScriptAsync(script, path);
+        var created = await KesgwProcess.RunAsync(new Dictionary<string, string> { ["KES_SERVER"] = address, ["KES_API_KEY"] = admin.ToString() }, "key", "create", "my-key-1", "-k");
+        var withKey = await RunScriptAsync(script, path);
+
+        Assert.Equal(CliExitCodes.NotFound, withoutKey.ExitCode);
+        Assert.Equal("Error: failed to generate a data key with key 'my-key-1': key does not exist. Create it with 'kesgw key create my-key-1'\n", withoutKey.Stderr);
+        Assert.Equal(0, created.ExitCode);
+        Assert.True(withKey.ExitCode == 0, withKey.Stderr);
+        Assert.Empty(withKey.Stderr);
+        var lines = withKey.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("{\"version\":", withoutKey.Stdout, StringComparison.Ordinal);
+        using var status = JsonDocument.Parse(lines[0]);
+        Assert.False(string.IsNullOrEmpty(status.RootElement.GetProperty("version").GetString()));
+        Assert.False(status.RootElement.TryGetProperty("keystore_unreachable", out _));
+        using var dek = JsonDocument.Parse(lines[1]);
+        var plaintext = dek.RootElement.GetProperty("plaintext").GetBytesFromBase64();
+        var ciphertext = dek.RootElement.GetProperty("ciphertext").GetBytesFromBase64();
+        Assert.Equal(32, plaintext.Length);
+        using var kes = Client(server, admin);
+        Assert.Equal(plaintext, await kes.DecryptAsync("my-key-1", ciphertext, cancellationToken: Ct));
+    }
+
+    private static readonly string[] CliAccessSection =
+    [
+        "export KES_SERVER=https://127.0.0.1:7373",
+        "export KES_API_KEY=kes:v1:ABfa1xsnIV0lltXQC8tHXic8lte7J6hT7EoGv6+s5QCW",
+        "kes status -k",
+        "kes key dek my-key-1 -k",
+    ];
+
+    // The shell commands of the tutorial's "KES CLI Access" section, or null when the tutorial is not beside the repository.
+    private static string[]? TutorialCliCommands()
+    {
+        var tutorial = Path.Combine(TestPaths.Vectors, "..", "spec", "seed-vault-tutorial.md");
+        if (!File.Exists(tutorial))
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(tutorial);
+        var start = text.IndexOf("## KES CLI Access", StringComparison.Ordinal);
+        var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return [.. text[start..end].Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("export ", StringComparison.Ordinal) || l.StartsWith("kes ", StringComparison.Ordinal))];
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunScriptAsync(string script, string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        KesgwProcess.SetEnvironment(start, new Dictionary<string, string> { ["PATH"] = path });
+        start.ArgumentList.Add(script);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string ServerAddress(KesgwServerProcess server) =>
+        server.StdoutSeen.First(l => l.StartsWith("API ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+
     private static (string RoleId, string SecretId) ProvisionAsTheTutorialDoes(VaultDouble vault, string version)
     {
         // vault secrets enable -version=N kv; vault policy write kes-policy kes-policy.hcl; vault auth enable approle;
@@ -175,7 +278,7 @@ public sealed class TutorialEndToEndTests : IDisposable
 
     private static KesClient Client(KesgwServerProcess server, ApiKey apiKey)
     {
-        var address = server.StdoutSeen.First(l => l.StartsWith("API ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+        var address = ServerAddress(server);
         return new KesClient(new KesClientOptions { Endpoints = [address], ApiKey = apiKey, Insecure = true });
     }
 
