@@ -80,7 +80,19 @@ public static class GatewayApp
         builder.Services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<GatewayStateHolder>(), options.AuditOutput));
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddSingleton<KesMetrics>();
-        builder.Services.AddSingleton<IRateLimitStore>(new MemoryRateLimitStore(options.Time));
+        // Budgets live in this process, or in Redis when replicas share them (this process's buckets answer while Redis is away).
+        // The container owns the Redis store and disposes it with the app.
+        var localBudgets = new MemoryRateLimitStore(options.Time);
+        if (config.Redis is { } redis)
+        {
+            builder.Services.AddSingleton(_ => new RedisRateLimitStore(redis, options.Time));
+            builder.Services.AddSingleton<IRateLimitStore>(sp => new FallbackRateLimitStore(
+                sp.GetRequiredService<RedisRateLimitStore>(), localBudgets, "Redis " + redis.Endpoint, options.Time, sp.GetRequiredService<ILogger<FallbackRateLimitStore>>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IRateLimitStore>(localBudgets);
+        }
         builder.Services.AddSingleton<ILoggerProvider>(sp => new ErrorLogStreamProvider(sp.GetRequiredService<ErrorLog>(), () => holder, options.Time));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GatewayReloader>();
@@ -164,6 +176,11 @@ public static class GatewayApp
         KesProxyConfig? pending = null;
         reloader.Validate = next => pending = KesProxyConfigProvider.Build(next.Config.Upstreams, IdentityHeadersOf(next.Config));
         reloader.Applied += _ => proxy.Apply(pending!);
+
+        if (app.Services.GetRequiredService<IRateLimitStore>() is FallbackRateLimitStore shared)
+        {
+            app.Services.GetRequiredService<KesMetrics>().RedisStatus = () => (shared.RedisAvailable, shared.Fallbacks, shared.Transitions);
+        }
 
         var watcher = app.Services.GetService<ConfigWatcher>();
         watcher?.Start(config);
