@@ -187,6 +187,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopping.Register(() => watcher?.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            reloader.ReleaseRetiredAsync().GetAwaiter().GetResult();
             // The last snapshots are taken before the caches are dropped.
             foreach (var snapshotter in snapshotters)
             {

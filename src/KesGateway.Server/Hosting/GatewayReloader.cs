@@ -10,7 +10,7 @@ namespace KesGateway.Server.Hosting;
 /// Everything but the listen address is reloaded: tenants, hosts, admins, policies, API overrides, certificates,
 /// upstreams, keystores and declared keys. A tenant whose keystore and cache settings are unchanged keeps its keystore
 /// and warm cache. Requests in flight finish on the snapshot they started with; a keystore or cache that the new
-/// configuration no longer uses is released once the swap is done.
+/// configuration no longer uses is released <see cref="RetireAfter"/> later, when they are done with it.
 /// </remarks>
 public sealed partial class GatewayReloader : IDisposable
 {
@@ -20,6 +20,11 @@ public sealed partial class GatewayReloader : IDisposable
     private readonly ILogger<GatewayReloader> _logger;
     private readonly ILoggerFactory _loggers;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IAsyncDisposable, byte> _retiring = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>How long a replaced keystore or cache lives on after a swap: requests that started on the previous state
+    /// finish on it, and none runs longer than KES's longest route deadline (15 s) twice over.</summary>
+    public static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>Creates the reloader.</summary>
     public GatewayReloader(GatewayStateHolder holder, GatewayOptions options, KesMetrics metrics, ILoggerFactory loggers)
@@ -88,8 +93,8 @@ public sealed partial class GatewayReloader : IDisposable
             LogReloaded(_logger, next.Tenants.Length);
             Applied?.Invoke(next);
 
-            // Keys in use stay valid: a cache zeroes each only once its last lease is returned.
-            await ReleaseAsync(previous, keep: next).ConfigureAwait(false);
+            // Requests in flight still hold the previous state: what it alone used is released once they are done.
+            Retire(Unused(previous, keep: next));
             return true;
         }
         finally
@@ -98,22 +103,70 @@ public sealed partial class GatewayReloader : IDisposable
         }
     }
 
-    /// <summary>Disposes the caches and keystores of <paramref name="state"/> that <paramref name="keep"/> does not use.</summary>
+    /// <summary>Disposes at once what a rejected state opened that the running one does not use (no request ever saw it).</summary>
     private async Task ReleaseAsync(GatewayState state, GatewayState keep)
+    {
+        foreach (var resource in Unused(state, keep))
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lists the caches (first) and keystores of <paramref name="state"/> that <paramref name="keep"/> does not use.</summary>
+    private List<IAsyncDisposable> Unused(GatewayState state, GatewayState keep)
     {
         var caches = new HashSet<KeyCache>(keep.Tenants.Select(t => t.Keys).OfType<KeyCache>(), ReferenceEqualityComparer.Instance);
         var stores = new HashSet<IKeyStore>(keep.Tenants.Select(t => t.KeyStore).OfType<IKeyStore>(), ReferenceEqualityComparer.Instance);
-        foreach (var tenant in state.Tenants)
-        {
-            if (tenant.Keys is { } cache && !caches.Contains(cache))
-            {
-                await cache.DisposeAsync().ConfigureAwait(false);
-            }
+        var unused = new List<IAsyncDisposable>();
+        unused.AddRange(state.Tenants.Select(t => t.Keys).OfType<KeyCache>().Where(c => !caches.Contains(c)));
 
-            // The injected store (dev mode) lives across reloads; a store the config opened is ours to close.
-            if (tenant.KeyStore is { } store && !stores.Contains(store) && !ReferenceEquals(store, _options.KeyStore))
+        // The injected store (dev mode) lives across reloads; a store the config opened is ours to close.
+        unused.AddRange(state.Tenants.Select(t => t.KeyStore).OfType<IKeyStore>()
+            .Where(s => !stores.Contains(s) && !ReferenceEquals(s, _options.KeyStore)));
+        return unused;
+    }
+
+    private void Retire(List<IAsyncDisposable> resources)
+    {
+        if (resources.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var resource in resources)
+        {
+            _retiring.TryAdd(resource, 0);
+        }
+
+        _ = DisposeLaterAsync(resources);
+    }
+
+    private async Task DisposeLaterAsync(List<IAsyncDisposable> resources)
+    {
+        try
+        {
+            await Task.Delay(RetireAfter, _options.Time).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var resource in resources)
             {
-                await store.DisposeAsync().ConfigureAwait(false);
+                if (_retiring.TryRemove(resource, out _))
+                {
+                    await resource.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Releases at once everything still waiting to be retired (the server is stopping).</summary>
+    public async Task ReleaseRetiredAsync()
+    {
+        foreach (var resource in _retiring.Keys)
+        {
+            if (_retiring.TryRemove(resource, out _))
+            {
+                await resource.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -79,4 +79,54 @@ public sealed class ReloadTests
         Assert.Equal(existing, await store.GetAsync("existing", TestContext.Current.CancellationToken));
         Assert.NotNull(await store.GetAsync("declared", TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Reload_ToAnotherKeystore_ThePreviousCacheServesRequestsInFlight_UntilItIsRetired()
+    {
+        using var admin = TestCertificates.CreateClient();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var first = Directory.CreateTempSubdirectory("kesgw-reload-a-").FullName;
+        var second = Directory.CreateTempSubdirectory("kesgw-reload-b-").FullName;
+        try
+        {
+            var config = TestServer.Config(TestServer.IdentityOf(admin)) with { KeyStore = new FsKeyStoreConfig(first) };
+            await using var server = await TestServer.StartAsync(config, time: time);
+            var holder = server.Services.GetRequiredService<GatewayStateHolder>();
+            var previous = holder.Current.Default.Keys!;
+
+            Assert.True(await server.Services.GetRequiredService<GatewayReloader>().ReloadAsync(
+                () => config with { KeyStore = new FsKeyStoreConfig(second) }, TestContext.Current.CancellationToken));
+            var whileRetiring = await previous.RentAsync("missing", TestContext.Current.CancellationToken);
+            time.Advance(GatewayReloader.RetireAfter);
+            await WaitForDisposalAsync(previous);
+
+            Assert.Null(whileRetiring);
+            Assert.NotSame(previous, holder.Current.Default.Keys);
+        }
+        finally
+        {
+            Directory.Delete(first, recursive: true);
+            Directory.Delete(second, recursive: true);
+        }
+    }
+
+    // The retirement runs on the timer's thread once the clock moved; it is done when the cache refuses to serve.
+    private static async Task WaitForDisposalAsync(KesGateway.Core.Keystore.KeyCache cache)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                (await cache.RentAsync("missing", timeout.Token))?.Dispose();
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            await Task.Delay(10, timeout.Token);
+        }
+    }
 }
