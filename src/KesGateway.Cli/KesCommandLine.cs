@@ -45,6 +45,7 @@ internal static class KesCommandLine
         root.Subcommands.Add(new LogCommand(context));
         root.Subcommands.Add(new StatusCommand(context));
         root.Subcommands.Add(new MetricCommand(context));
+        root.Subcommands.Add(new ReadyCommand(context));
         root.SetCliAction((_, _) => throw new CliException($"missing command. See '{ExecutableName} --help'"));
         return root;
     }

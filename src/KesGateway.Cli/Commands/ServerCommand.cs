@@ -78,6 +78,14 @@ internal sealed class ServerCommand : Command
         }
 
         var listen = ParseListen(parseResult.GetValue(_addr) ?? (dev ? DevDefaultAddress : null));
+
+        // Before any key or certificate is read, so none of them can reach swap (MCL_FUTURE covers what comes later).
+        var mlock = _context.LockMemory ? MemoryLock.TryLock(_context.GetEnvironmentVariable) : new MemoryLockResult(false, null);
+        if (mlock.Warning is not null)
+        {
+            await stderr.WriteLineAsync("Warning: " + mlock.Warning);
+        }
+
         using var apiKey = dev ? ApiKey.Generate() : null;
         GatewayOptions options;
         if (apiKey is not null)
@@ -122,7 +130,7 @@ internal sealed class ServerCommand : Command
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
             var state = app.Services.GetRequiredService<GatewayStateHolder>().Current;
-            await stdout.WriteLineAsync(Banner(options, state, addresses, apiKey));
+            await stdout.WriteLineAsync(Banner(options, state, addresses, apiKey, mlock.Locked));
 
             using var reload = configPath is null ? null : RegisterReload(app, configPath);
             try
@@ -193,7 +201,7 @@ internal sealed class ServerCommand : Command
         KeyStore = new MemoryKeyStoreConfig(),
     };
 
-    private static string Banner(GatewayOptions options, GatewayState state, ICollection<string> addresses, ApiKey? apiKey)
+    private static string Banner(GatewayOptions options, GatewayState state, ICollection<string> addresses, ApiKey? apiKey, bool memoryLocked)
     {
         var lines = new List<string>
         {
@@ -224,6 +232,11 @@ internal sealed class ServerCommand : Command
 
         lines.Add($"Logs        error=stderr level={LevelName(options.Config.Log.Error)}");
         lines.Add($"            audit=stdout level={LevelName(options.Config.Log.Audit)}");
+        if (memoryLocked)
+        {
+            lines.Add("MLock       enabled");
+        }
+
         if (apiKey is not null)
         {
             lines.Add(string.Empty);

@@ -14,12 +14,15 @@ internal sealed class CliContext
     /// <param name="timeProvider">The clock.</param>
     /// <param name="environment">Reads an environment variable (null = not set); by default nothing is set.</param>
     /// <param name="readPassword">Asks for a password with the given prompt, or null when nobody can be asked.</param>
+    /// <param name="lockMemory">Whether <c>kesgw server</c> locks the process memory (mlockall); only the real process does, never a test host.</param>
     public CliContext(
         bool isTerminal,
         TimeProvider timeProvider,
         Func<string, string?>? environment = null,
-        Func<string, string?>? readPassword = null)
+        Func<string, string?>? readPassword = null,
+        bool lockMemory = false)
     {
+        LockMemory = lockMemory;
         ArgumentNullException.ThrowIfNull(timeProvider);
         IsTerminal = isTerminal;
         TimeProvider = timeProvider;
@@ -39,12 +42,16 @@ internal sealed class CliContext
     /// <summary>Gets the password prompt (argument: the prompt; result: null when there is no terminal to ask on), or null.</summary>
     public Func<string, string?>? ReadPassword { get; }
 
+    /// <summary>Gets a value indicating whether <c>kesgw server</c> locks the process memory (mlockall): the real process does; tests running commands in their own process do not.</summary>
+    public bool LockMemory { get; }
+
     /// <summary>Creates the context of the real process.</summary>
     public static CliContext FromConsole() => new(
         !Console.IsOutputRedirected,
         TimeProvider.System,
         Environment.GetEnvironmentVariable,
-        ReadPasswordFromConsole);
+        ReadPasswordFromConsole,
+        lockMemory: true);
 
     // Like kes: the prompt goes to stderr and the typed characters are not echoed.
     // Console.IsInputRedirected is asked only here: touching the console's input side makes .NET switch the terminal

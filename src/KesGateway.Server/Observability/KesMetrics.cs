@@ -110,6 +110,7 @@ public sealed class KesMetrics
         Single(sb, "kesgw_cache_evictions_total", "counter", "Keys dropped by the any, unused and offline timers.", cache.Evictions);
         Single(sb, "kesgw_cache_served_offline_total", "counter", "Key reads answered from the cache while the keystore was offline.", cache.ServedWhileOffline);
         Single(sb, "kesgw_keystore_offline", "gauge", "1 while the keystore is offline, else 0.", cache.IsOffline ? 1 : 0);
+        Single(sb, "kesgw_memory_locked", "gauge", "1 when the process memory is locked (mlockall), so keys are never swapped to disk, else 0.", KesGateway.Server.Hosting.MemoryLock.IsLocked ? 1 : 0);
         sb.Append("# HELP kesgw_config_reloads_total Configuration reloads, by result (a rejected one keeps the last good configuration).\n# TYPE kesgw_config_reloads_total counter\n")
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"applied\"}} {Interlocked.Read(ref _reloads)}\n")
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"rejected\"}} {Interlocked.Read(ref _reloadFailures)}\n");

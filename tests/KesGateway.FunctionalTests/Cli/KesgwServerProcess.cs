@@ -21,6 +21,9 @@ internal sealed class KesgwServerProcess : IAsyncDisposable
 
     public List<string> StdoutSeen { get; } = [];
 
+    /// <summary>Gets the process id (the runtime runs inside the dotnet host process, so this is the server itself).</summary>
+    public int ProcessId => _process.Id;
+
     public List<string> StderrSeen { get; } = [];
 
     public static KesgwServerProcess Start(string workingDirectory, params string[] args) =>
@@ -57,6 +60,19 @@ internal sealed class KesgwServerProcess : IAsyncDisposable
     {
         using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
         await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Stops the process with SIGTERM and returns every stderr line it printed.</summary>
+    public async Task<List<string>> StopAndReadStderrAsync()
+    {
+        await SignalAsync("TERM");
+        await WaitForExitAsync();
+        while (_stderr.Reader.TryRead(out var line))
+        {
+            StderrSeen.Add(line);
+        }
+
+        return StderrSeen;
     }
 
     public async Task<int> WaitForExitAsync()

@@ -1,0 +1,3 @@
+path "kv/*" {
+   capabilities = [ "create", "read", "delete", "list" ]
+}
