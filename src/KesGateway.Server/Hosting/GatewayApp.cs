@@ -182,6 +182,12 @@ public static class GatewayApp
             app.Services.GetRequiredService<KesMetrics>().RedisStatus = () => (shared.RedisAvailable, shared.Fallbacks, shared.Transitions);
         }
 
+        var lookup = app.Services.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>();
+        app.Services.GetRequiredService<KesMetrics>().UpstreamHealth = () => lookup.GetClusters().SelectMany(cluster => cluster.Destinations.Values.Select(d => (
+            cluster.ClusterId,
+            d.Model.Config.Address,
+            d.Health.Active != Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy && d.Health.Passive != Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy)));
+
         var watcher = app.Services.GetService<ConfigWatcher>();
         watcher?.Start(config);
         app.Lifetime.ApplicationStopping.Register(() => watcher?.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -23,6 +23,7 @@ public sealed class KesMetrics
     private long _histogramCount;
     private long _histogramSumMicros;
     private readonly ConcurrentDictionary<(string Tenant, string Limit, string Result), long> _rateLimited = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Route, int Code), long> _requests = new();
     private long _reloads;
     private long _reloadFailures;
 
@@ -58,6 +59,13 @@ public sealed class KesMetrics
     /// <summary>Counts a rate-limit decision: <paramref name="result"/> is allowed, queued or rejected; <paramref name="limit"/> the budget that decided.</summary>
     public void RateLimited(string tenant, string limit, string result) =>
         _rateLimited.AddOrUpdate((tenant, limit, result), 1, static (_, n) => n + 1);
+
+    /// <summary>Counts a finished request of <paramref name="tenant"/> on <paramref name="route"/> (a route path, or <c>unmatched</c>).</summary>
+    public void Request(string tenant, string route, int code) =>
+        _requests.AddOrUpdate((tenant, route, code), 1, static (_, n) => n + 1);
+
+    /// <summary>Gets or sets the source of the upstream endpoints' health (upstream, endpoint address, healthy) for the metrics.</summary>
+    public Func<IEnumerable<(string Upstream, string Endpoint, bool Healthy)>>? UpstreamHealth { get; set; }
 
     /// <summary>Gets the rate-limit store's Redis status for the metrics, when budgets are shared through Redis.</summary>
     public Func<(bool Available, long Fallbacks, long Transitions)>? RedisStatus { get; set; }
@@ -115,8 +123,30 @@ public sealed class KesMetrics
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"applied\"}} {Interlocked.Read(ref _reloads)}\n")
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"rejected\"}} {Interlocked.Read(ref _reloadFailures)}\n");
 
-        // Only the asking tenant's own rows: tenants must not learn of each other's traffic.
-        var limited = _rateLimited.Where(e => tenant is null || e.Key.Tenant == tenant).OrderBy(e => e.Key).ToArray();
+        // A named tenant sees its own rows only (tenants must not learn of each other's traffic); the default tenant
+        // belongs to whoever runs the gateway and sees them all.
+        var everything = tenant is null or Configuration.TenantConfig.DefaultName;
+        var requests = _requests.Where(e => everything || e.Key.Tenant == tenant).OrderBy(e => e.Key).ToArray();
+        if (requests.Length > 0)
+        {
+            sb.Append("# HELP kesgw_requests_total Requests by tenant, route and status code, every route included.\n# TYPE kesgw_requests_total counter\n");
+            foreach (var ((t, route, code), value) in requests)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"kesgw_requests_total{{tenant=\"{t}\",route=\"{route}\",code=\"{code}\"}} {value}\n");
+            }
+        }
+
+        var upstreams = everything ? UpstreamHealth?.Invoke().OrderBy(u => (u.Upstream, u.Endpoint)).ToArray() : null;
+        if (upstreams is { Length: > 0 })
+        {
+            sb.Append("# HELP kesgw_upstream_endpoint_healthy 1 while an upstream KES endpoint is in rotation, 0 while its health checks hold it out.\n# TYPE kesgw_upstream_endpoint_healthy gauge\n");
+            foreach (var (upstream, endpoint, healthy) in upstreams)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"kesgw_upstream_endpoint_healthy{{upstream=\"{upstream}\",endpoint=\"{endpoint}\"}} {(healthy ? 1 : 0)}\n");
+            }
+        }
+
+        var limited = _rateLimited.Where(e => everything || e.Key.Tenant == tenant).OrderBy(e => e.Key).ToArray();
         if (limited.Length > 0)
         {
             sb.Append("# HELP kesgw_ratelimit_requests_total Rate-limit decisions by tenant, deciding budget (tenant, policy, identity; none when no budget made the request wait) and result (allowed, queued, rejected).\n# TYPE kesgw_ratelimit_requests_total counter\n");

@@ -10,11 +10,14 @@ public sealed class RequestTelemetryMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly AuditLog _audit;
+    private readonly KesMetrics _metrics;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the middleware.</summary>
-    public RequestTelemetryMiddleware(RequestDelegate next, AuditLog audit, TimeProvider time)
+    public RequestTelemetryMiddleware(RequestDelegate next, AuditLog audit, KesMetrics metrics, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(time);
@@ -36,6 +39,8 @@ public sealed class RequestTelemetryMiddleware
         {
             var elapsed = _time.GetElapsedTime(started);
             var request = context.Features.Get<KesRequestFeature>();
+            var tenant = context.Features.Get<Tenancy.TenantFeature>()?.Tenant.Name;
+            _metrics.Request(tenant ?? Configuration.TenantConfig.DefaultName, request?.Route.Path ?? "unmatched", context.Response.StatusCode);
             _audit.Write(
                 new AuditEvent
                 {
@@ -49,7 +54,7 @@ public sealed class RequestTelemetryMiddleware
                     Response = new AuditResponse { Code = context.Response.StatusCode, Time = (long)(elapsed.Ticks * 100) },
                 },
                 context.Request.Method,
-                context.Features.Get<Tenancy.TenantFeature>()?.Tenant.Name);
+                tenant);
         }
     }
 }

@@ -87,6 +87,8 @@ public sealed partial class DashboardTests
         metrics.RequestFinished(502, TimeSpan.FromMilliseconds(3));
         metrics.RateLimited("acme", "tenant", "rejected");
         metrics.RedisStatus = () => (true, 0, 0);
+        metrics.Request("acme", "/v1/key/generate/", 200);
+        metrics.UpstreamHealth = () => [("kes-main", "https://kes-1.internal:7373", true)];
         var cache = new KeyCache(new MemoryKeyStore(), new KeyCacheOptions());
         var text = metrics.Render(0, 0, cache);
 
