@@ -22,8 +22,10 @@ public static class RouteSplit
 
     /// <summary>Gets the routes that are always native. The upstream sees the gateway's identity, not the caller's: only the
     /// gateway can tell a caller who it is, and only the gateway's log streams show every call of the tenant (native and
-    /// forwarded) with the caller's identity, where the upstream's would show the forwarded ones under the gateway's.</summary>
-    public static FrozenSet<string> AlwaysNative { get; } = FrozenSet.Create(StringComparer.Ordinal, "/v1/identity/self/describe", "/v1/log/audit", "/v1/log/error");
+    /// forwarded) with the caller's identity, where the upstream's would show the forwarded ones under the gateway's. The
+    /// metrics describe the gateway, which Prometheus scrapes here; it scrapes each upstream KES on its own.</summary>
+    public static FrozenSet<string> AlwaysNative { get; } = FrozenSet.Create(
+        StringComparer.Ordinal, "/v1/identity/self/describe", "/v1/log/audit", "/v1/log/error", "/v1/metrics");
 
     /// <summary>Reports whether <paramref name="tenant"/> serves the route at <paramref name="routePath"/> itself.</summary>
     public static bool IsNative(TenantConfig tenant, string routePath)

@@ -25,7 +25,7 @@ internal static class LogEndpoints
         var body = System.Text.Encoding.UTF8.GetBytes(metrics.Render(
             context.RequestServices.GetRequiredService<ErrorLog>().Stream.Delivered,
             context.RequestServices.GetRequiredService<AuditLog>().Stream.Delivered,
-            context.Features.GetRequiredFeature<KesRequestFeature>().Keys,
+            context.Features.GetRequiredFeature<KesRequestFeature>().State.Keys,
             context.Features.GetRequiredFeature<KesRequestFeature>().State.Name));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

@@ -74,9 +74,8 @@ public sealed class KesMetrics
     public void ConfigReloaded(bool applied) => Interlocked.Increment(ref applied ? ref _reloads : ref _reloadFailures);
 
     /// <summary>Renders every metric; log-event counts come from the two log streams, cache figures from the current key cache.</summary>
-    public string Render(long errorEvents, long auditEvents, KeyCache cache, string? tenant = null)
+    public string Render(long errorEvents, long auditEvents, KeyCache? cache, string? tenant = null)
     {
-        ArgumentNullException.ThrowIfNull(cache);
         var sb = new StringBuilder(4096);
         var codes = _byCode.ToArray().OrderBy(kv => kv.Key).ToArray();
         Family(sb, "kes_http_request_success", "counter", "Number of requests that have been served successfully.", codes.Where(c => c.Key < 400));
@@ -110,7 +109,18 @@ public sealed class KesMetrics
         Single(sb, "kes_system_mem_heap_objects", "gauge", "The number of objects currently allocated on the heap memory.", 0);
         Single(sb, "kes_system_mem_stack_used", "gauge", "The number of bytes currently used on the stack memory.", 0);
 
-        // Beyond KES: the key cache (counters restart with the cache on a config reload).
+        // Beyond KES: the key cache (counters restart with the cache on a config reload); a tenant that only forwards has none.
+        if (cache is not null)
+        {
+            RenderCache(sb, cache);
+        }
+
+        RenderGateway(sb, tenant);
+        return sb.ToString();
+    }
+
+    private static void RenderCache(StringBuilder sb, KeyCache cache)
+    {
         Single(sb, "kesgw_cache_keys", "gauge", "Keys held in the cache.", cache.Count);
         Single(sb, "kesgw_cache_hits_total", "counter", "Key reads answered from the cache.", cache.Hits);
         Single(sb, "kesgw_cache_misses_total", "counter", "Key reads that waited for the keystore.", cache.Misses);
@@ -118,6 +128,10 @@ public sealed class KesMetrics
         Single(sb, "kesgw_cache_evictions_total", "counter", "Keys dropped by the any, unused and offline timers.", cache.Evictions);
         Single(sb, "kesgw_cache_served_offline_total", "counter", "Key reads answered from the cache while the keystore was offline.", cache.ServedWhileOffline);
         Single(sb, "kesgw_keystore_offline", "gauge", "1 while the keystore is offline, else 0.", cache.IsOffline ? 1 : 0);
+    }
+
+    private void RenderGateway(StringBuilder sb, string? tenant)
+    {
         Single(sb, "kesgw_memory_locked", "gauge", "1 when the process memory is locked (mlockall), so keys are never swapped to disk, else 0.", KesGateway.Server.Hosting.MemoryLock.IsLocked ? 1 : 0);
         sb.Append("# HELP kesgw_config_reloads_total Configuration reloads, by result (a rejected one keeps the last good configuration).\n# TYPE kesgw_config_reloads_total counter\n")
           .Append(CultureInfo.InvariantCulture, $"kesgw_config_reloads_total{{result=\"applied\"}} {Interlocked.Read(ref _reloads)}\n")
@@ -162,7 +176,6 @@ public sealed class KesMetrics
             Single(sb, "kesgw_ratelimit_redis_fallbacks_total", "counter", "Rate-limit decisions taken locally because Redis could not be reached.", fallbacks);
             Single(sb, "kesgw_ratelimit_redis_transitions_total", "counter", "Switches between shared (Redis) and local budgets.", transitions);
         }
-        return sb.ToString();
     }
 
     // The Go registry omits a labelled family until its first sample; the SDK rejects empty families.

@@ -33,7 +33,7 @@ public sealed class ForwardingTests : IDisposable
         var (cert, key) = TestGateway.WriteServerCertificate(_dir, "kms.a.test");
         var config = new ServerConfig
         {
-            Admin = "disabled",
+            Admin = _gateway.Identity,
             Tls = new TlsConfig { CertificatePath = cert, KeyPath = key, ProxyCertificateHeader = "X-Custom-Cert" },
             Upstreams = [_gateway.UpstreamOf("kes", upstream)],
             Upstream = "kes",
@@ -48,6 +48,7 @@ public sealed class ForwardingTests : IDisposable
         request.Headers.Add("X-Custom-Cert", "forged");
         using var response = await http.SendAsync(request, Ct);
         using var denied = await http.GetPathAsync("/v1/key/list/*");
+        using var metrics = await gateway.Client("kms.a.test", _gateway.Certificate).GetPathAsync("/v1/metrics");
 
         var seen = Assert.Single(upstream.Calls);
         Assert.Equal((HttpStatusCode.BadRequest, "{\"message\":\"key already exists\"}\n"), (response.StatusCode, await response.BodyAsync()));
@@ -56,6 +57,10 @@ public sealed class ForwardingTests : IDisposable
         Assert.All(new[] { "X-Tls-Client-Certificate", "X-Forwarded-Client-Cert", "X-Custom-Cert" }, h => Assert.False(seen.Headers.ContainsKey(h), h));
         Assert.NotEqual("kms.a.test", seen.Host);
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var text = await metrics.BodyAsync();
+        Assert.Contains("kesgw_upstream_endpoint_healthy{upstream=\"kes\",endpoint=\"https://127.0.0.1:", text, StringComparison.Ordinal);
+        Assert.Contains("kesgw_requests_total{tenant=\"default\",route=\"/v1/key/create/\",code=\"400\"} 1", text, StringComparison.Ordinal);
+        Assert.Single(upstream.Calls);
     }
 
     [Fact]
