@@ -36,11 +36,17 @@ public sealed class InProcessServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts a gateway from <paramref name="config"/> exactly as the CLI does: TLS, identity, policy, limits, audit (to a buffered
-    /// null stream, so it is formatted and written but not kept), metrics, real crypto.</summary>
+    /// <summary>Gets or sets where in-process gateways write audit lines: <c>devnull</c> (the default) writes each line to /dev/null with
+    /// a flush, one write(2) per request as on stdout; <c>null</c> formats the line and drops it in memory.</summary>
+    public static string AuditSink { get; set; } = "devnull";
+
+    /// <summary>Starts a gateway from <paramref name="config"/> exactly as the CLI does: TLS, identity, policy, limits, audit (see
+    /// <see cref="AuditSink"/>), metrics, real crypto.</summary>
     public static async Task<InProcessServer> GatewayAsync(ServerConfig config, bool memoryKeyStore)
     {
-        var audit = new StreamWriter(Stream.Null);
+        var audit = AuditSink == "devnull" && File.Exists("/dev/null")
+            ? new StreamWriter(new FileStream("/dev/null", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1)) { AutoFlush = true }
+            : new StreamWriter(Stream.Null);
         var app = await GatewayApp.BuildAsync(new GatewayOptions
         {
             Config = config,

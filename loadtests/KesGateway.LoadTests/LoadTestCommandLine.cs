@@ -59,6 +59,14 @@ public static class LoadTestCommandLine
 
     private static readonly Option<string?> ApiKey = new("--api-key") { Description = "Authenticate with a kes:v1: API key through the product's client (Core/Client: BouncyCastle TLS, HTTP/1.1 only)." };
 
+    private static readonly Option<string> AuditSink = new("--audit-sink")
+    {
+        Description = "In-process gateways: where audit lines go. devnull: /dev/null, flushed per line (one write per request, as on stdout); null: formatted, then dropped in memory.",
+        DefaultValueFactory = _ => "devnull",
+    };
+
+    private static readonly Option<int> Rounds = new("--rounds") { Description = "Side by side: interleaved rounds of the three targets; the table takes each target's median (steadier on a shared machine).", DefaultValueFactory = _ => 1 };
+
     private static readonly Option<bool> HalfPeak = new("--half-peak") { Description = "After each closed-loop triple, an open-loop run of the native target at half its measured peak (for p99)." };
 
     private static readonly Option<string> OutageAt = new("--outage-at") { Description = "When Vault goes away, from the start of the run.", DefaultValueFactory = _ => "5s" };
@@ -91,8 +99,8 @@ public static class LoadTestCommandLine
               kesgw-load outage -s generate -d 30s --outage-at 10s --outage-for 10s
             """);
         Command run = new("run", "Load a gateway that is already running (loopback only).") { Target, Host, Cert, Key, ApiKey };
-        Command sideBySide = new("side-by-side", "Start a native gateway, a forwarding gateway (YARP to a second gateway) and bare Kestrel in this process; run the same load against each; report each as a ratio to bare Kestrel.") { HalfPeak };
-        Command outage = new("outage", "Start a gateway on a Vault double in this process, stop Vault mid-run, report failed requests before, during and after.") { OutageAt, OutageFor, CacheExpiry };
+        Command sideBySide = new("side-by-side", "Start a native gateway, a forwarding gateway (YARP to a second gateway) and bare Kestrel in this process; run the same load against each; report each as a ratio to bare Kestrel.") { HalfPeak, Rounds, AuditSink };
+        Command outage = new("outage", "Start a gateway on a Vault double in this process, stop Vault mid-run, report failed requests before, during and after.") { OutageAt, OutageFor, CacheExpiry, AuditSink };
         foreach (var command in new[] { run, sideBySide, outage })
         {
             foreach (var option in new Option[] { Scenarios, Simulation, Connections, InFlight, Rate, RampFrom, Duration, Requests, Warmup, Protocol, Output, KeyName, BulkSize, ListSize, Nodes, MaxOutstanding, NoProgress })
@@ -118,13 +126,15 @@ public static class LoadTestCommandLine
         sideBySide.SetAction((parse, ct) => Guarded(async () =>
         {
             var common = Common(parse, "generate,decrypt");
-            var report = await Modes.SideBySideAsync(common, parse.GetValue(HalfPeak), ct).ConfigureAwait(false);
+            InProcessServer.AuditSink = Sink(parse);
+            var report = await Modes.SideBySideAsync(common, parse.GetValue(HalfPeak), Math.Max(1, parse.GetValue(Rounds)), ct).ConfigureAwait(false);
             Modes.Publish(report, common.Output);
             return 0;
         }));
         outage.SetAction((parse, ct) => Guarded(async () =>
         {
             var common = Common(parse, "generate");
+            InProcessServer.AuditSink = Sink(parse);
             var report = await Modes.OutageAsync(common, ParseDuration(parse.GetValue(OutageAt)!), ParseDuration(parse.GetValue(OutageFor)!), ParseDuration(parse.GetValue(CacheExpiry)!), ct).ConfigureAwait(false);
             Modes.Publish(report, common.Output);
             return 0;
@@ -145,6 +155,10 @@ public static class LoadTestCommandLine
             return 2;
         }
     }
+
+    private static string Sink(ParseResult parse) => parse.GetValue(AuditSink) is { } sink && sink is "devnull" or "null"
+        ? sink
+        : throw new ArgumentException($"unknown --audit-sink '{parse.GetValue(AuditSink)}'; one of: devnull, null");
 
     /// <summary>Parses 500ms, 10s, 2m, 1h, or a plain number of seconds.</summary>
     public static TimeSpan ParseDuration(string text)

@@ -84,7 +84,10 @@ public sealed class HttpTransport : IKesTransport
             _connections[i] = new HttpMessageInvoker(Handler(endpoint, clientCertificate, http2));
         }
 
-        _fresh = new HttpMessageInvoker(Handler(endpoint, clientCertificate, http2: false));
+        // New-connection calls: as many connections as callers, each closed after its one request.
+        var fresh = Handler(endpoint, clientCertificate, http2: false);
+        fresh.MaxConnectionsPerServer = int.MaxValue;
+        _fresh = new HttpMessageInvoker(fresh);
     }
 
     public string Protocol { get; }
