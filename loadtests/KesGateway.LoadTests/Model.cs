@@ -62,6 +62,12 @@ public sealed record RunResult
 
     public double RequestsPerSecond { get; init; }
 
+    /// <summary>Gets the CPU time this process spent per operation (client and, in-process, servers): steadier than req/s on a shared machine.</summary>
+    public double CpuMicrosPerRequest { get; init; }
+
+    /// <summary>Gets the bytes this process allocated per operation (client and, in-process, servers).</summary>
+    public double AllocatedBytesPerRequest { get; init; }
+
     public required LatencySummary Latency { get; init; }
 
     public List<IntervalPoint> Series { get; init; } = [];
@@ -95,7 +101,12 @@ public sealed record ComparisonRow(
     double NativeToForwarded,
     double NativeP99Ms,
     double ForwardedP99Ms,
-    double CeilingP99Ms);
+    double CeilingP99Ms,
+    double NativeCpuMicros,
+    double ForwardedCpuMicros,
+    double CeilingCpuMicros,
+    double NativeAllocatedBytes,
+    double CeilingAllocatedBytes);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(LoadReport))]

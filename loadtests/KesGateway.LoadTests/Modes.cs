@@ -109,7 +109,12 @@ public static class Modes
                         Ratio(n.RequestsPerSecond, f.RequestsPerSecond),
                         n.Latency.P99Ms,
                         f.Latency.P99Ms,
-                        c.Latency.P99Ms));
+                        c.Latency.P99Ms,
+                        n.CpuMicrosPerRequest,
+                        f.CpuMicrosPerRequest,
+                        c.CpuMicrosPerRequest,
+                        n.AllocatedBytesPerRequest,
+                        c.AllocatedBytesPerRequest));
 
                     if (halfPeakOpenLoop && n.RequestsPerSecond > 0 && common.Run.Simulation == SimulationKind.Closed)
                     {

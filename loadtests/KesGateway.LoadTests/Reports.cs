@@ -31,16 +31,16 @@ public static class Reports
         ArgumentNullException.ThrowIfNull(report);
         var rows = report.Runs.Select(r => new[]
         {
-            r.Name, r.Protocol, F(r.RequestsPerSecond, "0"), r.Errors.ToString(Inv), F(r.Latency.P50Ms), F(r.Latency.P90Ms), F(r.Latency.P99Ms), F(r.Latency.P999Ms), F(r.Latency.MaxMs),
+            r.Name, r.Protocol, F(r.RequestsPerSecond, "0"), r.Errors.ToString(Inv), F(r.Latency.P50Ms), F(r.Latency.P90Ms), F(r.Latency.P99Ms), F(r.Latency.P999Ms), F(r.Latency.MaxMs), F(r.CpuMicrosPerRequest, "0.0"), F(r.AllocatedBytesPerRequest, "0"),
         }).ToList();
         var sb = new StringBuilder();
-        sb.AppendLine(Table(["run", "protocol", "req/s", "errors", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"], rows));
+        sb.AppendLine(Table(["run", "protocol", "req/s", "errors", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "CPU µs/req", "B/req"], rows));
         if (report.Comparison.Count > 0)
         {
             sb.AppendLine("Side by side (ratio to the bare Kestrel mTLS ceiling):");
             sb.AppendLine(Table(
-                ["scenario", "protocol", "native req/s", "forwarded req/s", "ceiling req/s", "native/ceiling", "forwarded/ceiling", "native/forwarded"],
-                [.. report.Comparison.Select(c => new[] { c.Scenario, c.Protocol, F(c.NativeRps, "0"), F(c.ForwardedRps, "0"), F(c.CeilingRps, "0"), F(c.NativeToCeiling, "0.00"), F(c.ForwardedToCeiling, "0.00"), F(c.NativeToForwarded, "0.00") })]));
+                ["scenario", "protocol", "native req/s", "forwarded req/s", "ceiling req/s", "native/ceiling", "forwarded/ceiling", "native/forwarded", "CPU µs/req n/f/c"],
+                [.. report.Comparison.Select(c => new[] { c.Scenario, c.Protocol, F(c.NativeRps, "0"), F(c.ForwardedRps, "0"), F(c.CeilingRps, "0"), F(c.NativeToCeiling, "0.00"), F(c.ForwardedToCeiling, "0.00"), F(c.NativeToForwarded, "0.00"), $"{F(c.NativeCpuMicros, "0")}/{F(c.ForwardedCpuMicros, "0")}/{F(c.CeilingCpuMicros, "0")}" })]));
         }
 
         foreach (var run in report.Runs.Where(r => r.Phases.Count > 0))
@@ -68,22 +68,22 @@ public static class Reports
         if (report.Comparison.Count > 0)
         {
             sb.AppendLine("## Side by side").AppendLine();
-            sb.AppendLine("| scenario | protocol | native req/s | forwarded req/s | ceiling req/s | native / ceiling | forwarded / ceiling | native / forwarded | p99 native ms | p99 forwarded ms | p99 ceiling ms |");
-            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| scenario | protocol | native req/s | forwarded req/s | ceiling req/s | native / ceiling | forwarded / ceiling | native / forwarded | p99 native ms | p99 forwarded ms | p99 ceiling ms | CPU µs/req native | forwarded | ceiling |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var c in report.Comparison)
             {
-                sb.AppendLine(Inv, $"| {c.Scenario} | {c.Protocol} | {c.NativeRps:0} | {c.ForwardedRps:0} | {c.CeilingRps:0} | {c.NativeToCeiling:0.00} | {c.ForwardedToCeiling:0.00} | {c.NativeToForwarded:0.00} | {c.NativeP99Ms:0.000} | {c.ForwardedP99Ms:0.000} | {c.CeilingP99Ms:0.000} |");
+                sb.AppendLine(Inv, $"| {c.Scenario} | {c.Protocol} | {c.NativeRps:0} | {c.ForwardedRps:0} | {c.CeilingRps:0} | {c.NativeToCeiling:0.00} | {c.ForwardedToCeiling:0.00} | {c.NativeToForwarded:0.00} | {c.NativeP99Ms:0.000} | {c.ForwardedP99Ms:0.000} | {c.CeilingP99Ms:0.000} | {c.NativeCpuMicros:0} | {c.ForwardedCpuMicros:0} | {c.CeilingCpuMicros:0} |");
             }
 
             sb.AppendLine();
         }
 
         sb.AppendLine("## Runs").AppendLine();
-        sb.AppendLine("| run | scenario | simulation | protocol | auth | req/s | requests | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
-        sb.AppendLine("|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| run | scenario | simulation | protocol | auth | req/s | requests | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | CPU µs/req | B/req |");
+        sb.AppendLine("|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in report.Runs)
         {
-            sb.AppendLine(Inv, $"| {r.Name} | {r.Scenario} | {r.Simulation} | {r.Protocol} | {r.Auth} | {r.RequestsPerSecond:0} | {r.Requests} | {r.Errors} | {r.Latency.P50Ms:0.000} | {r.Latency.P90Ms:0.000} | {r.Latency.P99Ms:0.000} | {r.Latency.P999Ms:0.000} | {r.Latency.MaxMs:0.000} |");
+            sb.AppendLine(Inv, $"| {r.Name} | {r.Scenario} | {r.Simulation} | {r.Protocol} | {r.Auth} | {r.RequestsPerSecond:0} | {r.Requests} | {r.Errors} | {r.Latency.P50Ms:0.000} | {r.Latency.P90Ms:0.000} | {r.Latency.P99Ms:0.000} | {r.Latency.P999Ms:0.000} | {r.Latency.MaxMs:0.000} | {r.CpuMicrosPerRequest:0.0} | {r.AllocatedBytesPerRequest:0} |");
         }
 
         foreach (var run in report.Runs.Where(r => r.Phases.Count > 0))
@@ -139,10 +139,10 @@ public static class Reports
             sb.AppendLine("</table>");
         }
 
-        sb.AppendLine("<h2>Runs</h2><table><tr><th>run</th><th>simulation</th><th>protocol</th><th>req/s</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr>");
+        sb.AppendLine("<h2>Runs</h2><table><tr><th>run</th><th>simulation</th><th>protocol</th><th>req/s</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th><th>CPU µs/req</th><th>B/req</th></tr>");
         foreach (var r in report.Runs)
         {
-            sb.Append(Inv, $"<tr><td>{E(r.Name)}</td><td>{E(r.Simulation)}</td><td>{E(r.Protocol)}</td><td>{r.RequestsPerSecond:0}</td><td>{r.Errors}</td><td>{r.Latency.P50Ms:0.000}</td><td>{r.Latency.P90Ms:0.000}</td><td>{r.Latency.P99Ms:0.000}</td><td>{r.Latency.P999Ms:0.000}</td><td>{r.Latency.MaxMs:0.000}</td></tr>").AppendLine();
+            sb.Append(Inv, $"<tr><td>{E(r.Name)}</td><td>{E(r.Simulation)}</td><td>{E(r.Protocol)}</td><td>{r.RequestsPerSecond:0}</td><td>{r.Errors}</td><td>{r.Latency.P50Ms:0.000}</td><td>{r.Latency.P90Ms:0.000}</td><td>{r.Latency.P99Ms:0.000}</td><td>{r.Latency.P999Ms:0.000}</td><td>{r.Latency.MaxMs:0.000}</td><td>{r.CpuMicrosPerRequest:0.0}</td><td>{r.AllocatedBytesPerRequest:0}</td></tr>").AppendLine();
         }
 
         sb.AppendLine("</table>");

@@ -113,6 +113,8 @@ public static class LoadRunner
         }
 
         var stats = new LoadStats();
+        var cpuBefore = Environment.CpuUsage.TotalTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var total = new LongHistogram(60L * 1_000_000_000, 3);
         var series = new List<IntervalPoint>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -165,6 +167,8 @@ public static class LoadRunner
             CancellationToken.None);
         await offer.ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         await sampler.ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await background.ConfigureAwait(false);
@@ -188,6 +192,8 @@ public static class LoadRunner
             Errors = stats.Errors,
             Statuses = stats.Statuses(),
             RequestsPerSecond = Math.Round(stats.Requests / elapsed, 1),
+            CpuMicrosPerRequest = stats.Requests > 0 ? Math.Round(cpu / stats.Requests, 1) : 0,
+            AllocatedBytesPerRequest = stats.Requests > 0 ? Math.Round((double)allocated / stats.Requests) : 0,
             Latency = Summary(total),
             Series = series,
             Histogram = Bins(total),
