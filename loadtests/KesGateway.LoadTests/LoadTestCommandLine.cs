@@ -47,6 +47,8 @@ public static class LoadTestCommandLine
 
     private static readonly Option<int> MaxOutstanding = new("--max-outstanding") { Description = "Open loop: most requests outstanding at once; later ones wait and the wait counts in their latency.", DefaultValueFactory = _ => 4096 };
 
+    private static readonly Option<bool> AllocProfile = new("--alloc-profile") { Description = "Print the types that allocate the most per request in each run (sampled from the runtime's AllocationTick events; the whole process)." };
+
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "Do not print the live progress line." };
 
     private static readonly Option<string> Target = new("--target", "-t") { Description = "The gateway, e.g. https://127.0.0.1:7373 (loopback only: 127.0.0.1, ::1, localhost).", Required = true };
@@ -103,7 +105,7 @@ public static class LoadTestCommandLine
         Command outage = new("outage", "Start a gateway on a Vault double in this process, stop Vault mid-run, report failed requests before, during and after.") { OutageAt, OutageFor, CacheExpiry, AuditSink };
         foreach (var command in new[] { run, sideBySide, outage })
         {
-            foreach (var option in new Option[] { Scenarios, Simulation, Connections, InFlight, Rate, RampFrom, Duration, Requests, Warmup, Protocol, Output, KeyName, BulkSize, ListSize, Nodes, MaxOutstanding, NoProgress })
+            foreach (var option in new Option[] { Scenarios, Simulation, Connections, InFlight, Rate, RampFrom, Duration, Requests, Warmup, Protocol, Output, KeyName, BulkSize, ListSize, Nodes, MaxOutstanding, AllocProfile, NoProgress })
             {
                 command.Options.Add(option);
             }
@@ -198,6 +200,11 @@ public static class LoadTestCommandLine
             "both" => [false, true],
             var other => throw new ArgumentException($"unknown protocol '{other}'; one of: h1, h2, both"),
         };
+        if (parse.GetValue(AllocProfile) && LoadRunner.Sampler is null)
+        {
+            LoadRunner.Sampler = new AllocationSampler();
+        }
+
         return new Modes.Common
         {
             Run = new RunSettings

@@ -99,6 +99,9 @@ public sealed class LoadStats
 /// <summary>Runs a scenario under a simulation against a transport and turns what it measured into a <see cref="RunResult"/>.</summary>
 public static class LoadRunner
 {
+    /// <summary>Gets or sets the allocation sampler that runs during measured runs (<c>--alloc-profile</c>), if any.</summary>
+    public static AllocationSampler? Sampler { get; set; }
+
     public static async Task<RunResult> RunAsync(
         string name, string target, Scenario scenario, IKesTransport transport, RunSettings settings, CancellationToken cancellationToken,
         Action<double>? onSecond = null)
@@ -113,6 +116,7 @@ public static class LoadRunner
         }
 
         var stats = new LoadStats();
+        Sampler?.Start();
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var total = new LongHistogram(60L * 1_000_000_000, 3);
@@ -174,6 +178,15 @@ public static class LoadRunner
         await background.ConfigureAwait(false);
         Progress.End();
         total.Add(stats.Interval());
+        if (Sampler is not null)
+        {
+            var perRequest = Math.Max(1, stats.Requests);
+            await Console.Out.WriteLineAsync($"allocations of {name} (sampled, bytes per request, whole process):").ConfigureAwait(false);
+            foreach (var (type, bytes) in Sampler.Stop(15))
+            {
+                await Console.Out.WriteLineAsync($"  {bytes / (double)perRequest,8:0} B  {type}").ConfigureAwait(false);
+            }
+        }
 
         return new RunResult
         {
