@@ -118,7 +118,7 @@ public static class LoadTestCommandLine
             var common = Common(parse, "generate");
             var target = Uri.TryCreate(parse.GetRequiredValue(Target), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
                 ? uri
-                : throw new ArgumentException($"--target must be an https:// URL, e.g. https://127.0.0.1:7373, not '{parse.GetValue(Target)}'");
+                : throw new UsageException($"--target must be an https:// URL, e.g. https://127.0.0.1:7373, not '{parse.GetValue(Target)}'");
             Loopback.Resolve(target);
             using var certificate = parse.GetValue(Cert) is { } cert ? X509Certificate2.CreateFromPemFile(cert, parse.GetValue(Key)) : null;
             var report = await Modes.RunAsync(common, target, parse.GetValue(Host), certificate, parse.GetValue(ApiKey), ct).ConfigureAwait(false);
@@ -151,7 +151,7 @@ public static class LoadTestCommandLine
         {
             return await action().ConfigureAwait(false);
         }
-        catch (ArgumentException ex)
+        catch (UsageException ex)
         {
             await Console.Error.WriteLineAsync("kesgw-load: " + ex.Message).ConfigureAwait(false);
             return 2;
@@ -160,7 +160,7 @@ public static class LoadTestCommandLine
 
     private static string Sink(ParseResult parse) => parse.GetValue(AuditSink) is { } sink && sink is "devnull" or "null"
         ? sink
-        : throw new ArgumentException($"unknown --audit-sink '{parse.GetValue(AuditSink)}'; one of: devnull, null");
+        : throw new UsageException($"unknown --audit-sink '{parse.GetValue(AuditSink)}'; one of: devnull, null");
 
     /// <summary>Parses 500ms, 10s, 2m, 1h, or a plain number of seconds.</summary>
     public static TimeSpan ParseDuration(string text)
@@ -173,7 +173,7 @@ public static class LoadTestCommandLine
             : (text, 1.0);
         return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
             ? TimeSpan.FromSeconds(value * unit)
-            : throw new ArgumentException($"'{text}' is not a duration (e.g. 500ms, 10s, 2m)");
+            : throw new UsageException($"'{text}' is not a duration (e.g. 500ms, 10s, 2m)");
     }
 
     private static Modes.Common Common(ParseResult parse, string defaultScenarios)
@@ -191,14 +191,14 @@ public static class LoadTestCommandLine
             "closed" => SimulationKind.Closed,
             "open" => SimulationKind.Open,
             "ramp" => SimulationKind.Ramp,
-            var other => throw new ArgumentException($"unknown simulation '{other}'; one of: closed, open, ramp"),
+            var other => throw new UsageException($"unknown simulation '{other}'; one of: closed, open, ramp"),
         };
         var protocols = parse.GetValue(Protocol) switch
         {
             "h1" or "http1" => new[] { false },
             "h2" or "http2" => [true],
             "both" => [false, true],
-            var other => throw new ArgumentException($"unknown protocol '{other}'; one of: h1, h2, both"),
+            var other => throw new UsageException($"unknown protocol '{other}'; one of: h1, h2, both"),
         };
         if (parse.GetValue(AllocProfile) && LoadRunner.Sampler is null)
         {

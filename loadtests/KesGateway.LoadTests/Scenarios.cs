@@ -21,7 +21,7 @@ public abstract class Scenario
         "status" => new SingleCall(name, KesCall.Status),
         "handshake" => new SingleCall(name, KesCall.StatusNewConnection),
         "minio" => new MinioMix(listSize, nodes),
-        _ => throw new ArgumentException($"unknown scenario '{name}'; one of: {string.Join(", ", Names)}"),
+        _ => throw new UsageException($"unknown scenario '{name}'; one of: {string.Join(", ", Names)}"),
     };
 
     private sealed class SingleCall(string name, KesCall call) : Scenario

@@ -48,7 +48,7 @@ public static class Loopback
         {
             return IPAddress.IsLoopback(ip)
                 ? new IPEndPoint(ip, target.Port)
-                : throw new ArgumentException($"refusing target {target}: {ip} is not a loopback address; the harness only loads this machine (127.0.0.1, ::1, localhost)");
+                : throw new UsageException($"refusing target {target}: {ip} is not a loopback address; the harness only loads this machine (127.0.0.1, ::1, localhost)");
         }
 
         if (string.Equals(target.Host, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -56,7 +56,7 @@ public static class Loopback
             return new IPEndPoint(IPAddress.Loopback, target.Port);
         }
 
-        throw new ArgumentException($"refusing target {target}: only loopback targets are allowed (127.0.0.1, ::1, localhost); use --host to send another name as SNI and Host");
+        throw new UsageException($"refusing target {target}: only loopback targets are allowed (127.0.0.1, ::1, localhost); use --host to send another name as SNI and Host");
     }
 }
 

@@ -5,8 +5,10 @@ namespace KesGateway.FunctionalTests.LoadTests;
 
 /// <summary>
 /// CI's smoke run of the load-test harness: a few seconds of each mode in-process, checking that every report is written and
-/// readable. No timing assertions: the numbers belong to the manual runs in loadtests/README.md.
+/// readable. No timing assertions: the numbers belong to the manual runs in loadtests/README.md. Runs are bounded by a
+/// request count or a low open-loop rate, and the collection runs alone, so the harness never starves timing-sensitive tests.
 /// </summary>
+[Collection(LoadHarnessGroup.Name)]
 public sealed class LoadHarnessSmokeTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("kesgw-load-test-").FullName;
@@ -16,7 +18,7 @@ public sealed class LoadHarnessSmokeTests : IDisposable
     [Fact]
     public async Task SideBySide_ClosedLoopAndHalfPeakOpenLoop_WritesEveryReport()
     {
-        var exit = await RunAsync("side-by-side", "-s", "generate", "-p", "h1", "-c", "2", "-k", "2", "-d", "1s", "--warmup", "0s", "--half-peak");
+        var exit = await RunAsync("side-by-side", "-s", "generate", "-p", "h1", "-c", "2", "-k", "2", "-d", "1s", "-n", "300", "--warmup", "0s", "--half-peak");
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "report.json"), TestContext.Current.CancellationToken));
@@ -45,7 +47,7 @@ public sealed class LoadHarnessSmokeTests : IDisposable
     [Fact]
     public async Task SideBySide_Http2Ramp_DecryptAndBulkDecrypt()
     {
-        var exit = await RunAsync("side-by-side", "-s", "decrypt,bulk-decrypt", "-p", "h2", "--simulation", "ramp", "--ramp-from", "20", "-r", "100", "-c", "2", "-d", "1s", "--warmup", "0s", "--bulk-size", "10");
+        var exit = await RunAsync("side-by-side", "-s", "decrypt,bulk-decrypt", "-p", "h2", "--simulation", "ramp", "--ramp-from", "20", "-r", "100", "-c", "2", "-d", "1s", "-n", "60", "--warmup", "0s", "--bulk-size", "10");
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "report.json"), TestContext.Current.CancellationToken));
@@ -59,7 +61,7 @@ public sealed class LoadHarnessSmokeTests : IDisposable
     [Fact]
     public async Task Outage_VaultAwayMidRun_ReportsPhases()
     {
-        var exit = await RunAsync("outage", "-s", "generate", "-c", "2", "-k", "2", "-d", "4s", "--outage-at", "1s", "--outage-for", "2s", "--cache-expiry", "1s");
+        var exit = await RunAsync("outage", "-s", "generate", "--simulation", "open", "-r", "50", "-c", "2", "-d", "4s", "--outage-at", "1s", "--outage-for", "2s", "--cache-expiry", "1s");
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "report.json"), TestContext.Current.CancellationToken));
@@ -94,4 +96,10 @@ public sealed class LoadHarnessSmokeTests : IDisposable
 
     private Task<int> RunAsync(params string[] args) =>
         LoadTestCommandLine.Build().Parse([.. args, "-o", _dir, "--no-progress"]).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoadHarnessGroup
+{
+    public const string Name = "load harness";
 }
