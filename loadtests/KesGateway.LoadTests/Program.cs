@@ -1,0 +1,3 @@
+using KesGateway.LoadTests;
+
+return await LoadTestCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
