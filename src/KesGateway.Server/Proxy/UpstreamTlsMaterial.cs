@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using KesGateway.Core.Identity;
 using KesGateway.Server.Configuration;
 using KesGateway.Server.Tls;
 
@@ -184,41 +185,14 @@ internal sealed class UpstreamTlsMaterial
 
     private static X509Certificate2Collection LoadAuthorities(string caPath, string field)
     {
-        var authorities = new X509Certificate2Collection();
-        if (Directory.Exists(caPath))
+        try
         {
-            // Like a system CA directory: files that are not PEM certificates are skipped; an empty result is an error.
-            foreach (var file in Directory.EnumerateFiles(caPath).Order(StringComparer.Ordinal))
-            {
-                try
-                {
-                    authorities.ImportFromPemFile(file);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-                {
-                    // Skipped, see above.
-                }
-            }
+            return CertificateAuthorities.LoadPem(caPath);
         }
-        else if (File.Exists(caPath))
+        catch (CertificateAuthorityException ex)
         {
-            try
-            {
-                authorities.ImportFromPemFile(caPath);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                throw new ConfigException($"{field}.ca: cannot read '{caPath}': {ex.Message}", ex);
-            }
+            throw new ConfigException($"{field}.ca: '{caPath}': {ex.Message}", ex);
         }
-        else
-        {
-            throw new ConfigException($"{field}.ca: '{caPath}': no such file or directory");
-        }
-
-        return authorities.Count > 0
-            ? authorities
-            : throw new ConfigException($"{field}.ca: '{caPath}' contains no PEM CA certificate");
     }
 
     private string ComputeFingerprint()

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using KesGateway.Core.Identity;
 
 namespace KesGateway.Core.Keystore.Vault;
 
@@ -145,41 +146,14 @@ internal sealed class VaultTlsMaterial : IDisposable
 
     private static X509Certificate2Collection LoadAuthorities(string caPath)
     {
-        var authorities = new X509Certificate2Collection();
-        if (Directory.Exists(caPath))
+        try
         {
-            // Like a system CA directory, files that are not PEM certificates are skipped; an empty result is an error.
-            foreach (var file in Directory.EnumerateFiles(caPath).Order(StringComparer.Ordinal))
-            {
-                try
-                {
-                    authorities.ImportFromPemFile(file);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-                {
-                    // Skipped, see above.
-                }
-            }
+            return CertificateAuthorities.LoadPem(caPath);
         }
-        else if (File.Exists(caPath))
+        catch (CertificateAuthorityException ex)
         {
-            try
-            {
-                authorities.ImportFromPemFile(caPath);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                throw new KeyStoreException($"vault: failed to open '{caPath}': {ex.Message}", ex);
-            }
+            throw new KeyStoreException($"vault: failed to open '{caPath}': {ex.Message}", ex);
         }
-        else
-        {
-            throw new KeyStoreException($"vault: failed to open '{caPath}': no such file or directory");
-        }
-
-        return authorities.Count > 0
-            ? authorities
-            : throw new KeyStoreException($"vault: failed to open '{caPath}': no PEM CA certificate found");
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
