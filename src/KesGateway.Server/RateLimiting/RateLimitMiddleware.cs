@@ -31,6 +31,10 @@ public sealed class RateLimitMiddleware
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, StrongBox> _waiting = new(StringComparer.Ordinal);
 
+    // Bucket keys are built once per tenant, scope, name and class, not per request: the hot path allocates no strings.
+    // Bounded: the policy check before this only lets known identities (and the admin) through.
+    private readonly ConcurrentDictionary<(string Tenant, int Scope, string Name, bool Crypto), string> _keys = new();
+
     /// <summary>Creates the middleware.</summary>
     public RateLimitMiddleware(RequestDelegate next, IRateLimitStore store, KesMetrics metrics, TimeProvider time)
     {
@@ -60,15 +64,15 @@ public sealed class RateLimitMiddleware
         var crypto = CryptoRoutes.Contains(request.Route.Path);
         var buckets = new List<BucketRequest>(3);
         var scopes = new List<int>(3);
-        Add(buckets, scopes, 0, limits.Tenant, crypto, $"{tenant}/tenant");
+        Add(buckets, scopes, 0, limits.Tenant, crypto, tenant, string.Empty);
         if (request.Decision?.PolicyName is { } policy && limits.Policies.TryGetValue(policy, out var policyBudgets))
         {
-            Add(buckets, scopes, 1, policyBudgets, crypto, $"{tenant}/policy/{policy}");
+            Add(buckets, scopes, 1, policyBudgets, crypto, tenant, policy);
         }
 
         if (request.Identity is { } identity)
         {
-            Add(buckets, scopes, 2, limits.Identity, crypto, $"{tenant}/identity/{identity}");
+            Add(buckets, scopes, 2, limits.Identity, crypto, tenant, identity);
         }
 
         if (buckets.Count == 0)
@@ -111,11 +115,14 @@ public sealed class RateLimitMiddleware
         await _next(context).ConfigureAwait(false);
     }
 
-    private static void Add(List<BucketRequest> buckets, List<int> scopes, int scope, RouteBudgets budgets, bool crypto, string key)
+    private void Add(List<BucketRequest> buckets, List<int> scopes, int scope, RouteBudgets budgets, bool crypto, string tenant, string name)
     {
         if ((crypto ? budgets.Crypto : budgets.Admin) is { } budget)
         {
-            buckets.Add(new BucketRequest(key + (crypto ? "/crypto" : "/admin"), budget.Rate, budget.Burst));
+            var key = _keys.GetOrAdd((tenant, scope, name, crypto), static k => k.Scope == 0
+                ? $"{k.Tenant}/tenant/{(k.Crypto ? "crypto" : "admin")}"
+                : $"{k.Tenant}/{Scopes[k.Scope]}/{k.Name}/{(k.Crypto ? "crypto" : "admin")}");
+            buckets.Add(new BucketRequest(key, budget.Rate, budget.Burst));
             scopes.Add(scope);
         }
     }
