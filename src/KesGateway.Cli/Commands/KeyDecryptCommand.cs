@@ -48,10 +48,7 @@ internal sealed class KeyDecryptCommand : ClientCommand
     {
         RejectOptionLike(parseResult, parseResult.GetRequiredValue(_name));
         _ = Base64(parseResult.GetRequiredValue(_ciphertext), "ciphertext", parseResult);
-        if (parseResult.GetValue(_context) is { } context)
-        {
-            _ = Base64(context, "context", parseResult);
-        }
+        _ = OptionalContext(parseResult, _context);
     }
 
     /// <inheritdoc/>
@@ -59,7 +56,7 @@ internal sealed class KeyDecryptCommand : ClientCommand
     {
         var name = parseResult.GetRequiredValue(_name);
         var ciphertext = Base64(parseResult.GetRequiredValue(_ciphertext), "ciphertext", parseResult);
-        var context = parseResult.GetValue(_context) is { } text ? Base64(text, "context", parseResult) : [];
+        var context = OptionalContext(parseResult, _context);
         var plaintext = await connection.CallAsync(
             $"failed to decrypt with key '{name}'",
             c => c.DecryptAsync(name, ciphertext, context, cancellationToken),

@@ -41,17 +41,14 @@ internal sealed class KeyDekCommand : ClientCommand
     protected override void Validate(ParseResult parseResult)
     {
         RejectOptionLike(parseResult, parseResult.GetRequiredValue(_name));
-        if (parseResult.GetValue(_context) is { } context)
-        {
-            _ = Base64(context, "context", parseResult);
-        }
+        _ = OptionalContext(parseResult, _context);
     }
 
     /// <inheritdoc/>
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, KesConnection connection, CancellationToken cancellationToken)
     {
         var name = parseResult.GetRequiredValue(_name);
-        var context = parseResult.GetValue(_context) is { } text ? Base64(text, "context", parseResult) : [];
+        var context = OptionalContext(parseResult, _context);
         var key = await connection.CallAsync(
             $"failed to generate a data key with key '{name}'",
             c => c.GenerateKeyAsync(name, context, cancellationToken),

@@ -47,10 +47,7 @@ internal sealed class KeyEncryptCommand : ClientCommand
     protected override void Validate(ParseResult parseResult)
     {
         RejectOptionLike(parseResult, parseResult.GetRequiredValue(_name));
-        if (parseResult.GetValue(_context) is { } context)
-        {
-            _ = Base64(context, "context", parseResult);
-        }
+        _ = OptionalContext(parseResult, _context);
     }
 
     /// <inheritdoc/>
@@ -58,7 +55,7 @@ internal sealed class KeyEncryptCommand : ClientCommand
     {
         var name = parseResult.GetRequiredValue(_name);
         var message = Encoding.UTF8.GetBytes(parseResult.GetRequiredValue(_message));
-        var context = parseResult.GetValue(_context) is { } text ? Base64(text, "context", parseResult) : [];
+        var context = OptionalContext(parseResult, _context);
         byte[] ciphertext;
         try
         {

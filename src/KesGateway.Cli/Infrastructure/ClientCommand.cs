@@ -114,6 +114,13 @@ internal abstract class ClientCommand : Command
         }
     }
 
+    /// <summary>Decodes the optional base64 <c>CONTEXT</c> argument of encrypt, decrypt and dek; none is the empty context.</summary>
+    protected static byte[] OptionalContext(ParseResult parseResult, Argument<string?> context)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return parseResult.GetValue(context) is { } text ? Base64(text, "context", parseResult) : [];
+    }
+
     /// <summary>Decodes standard base64 (what kes prints and expects) or throws a usage error naming <paramref name="what"/>.</summary>
     protected static byte[] Base64(string text, string what, ParseResult parseResult)
     {

@@ -22,11 +22,12 @@ internal static class LogEndpoints
     public static Task MetricsAsync(HttpContext context)
     {
         var metrics = context.RequestServices.GetRequiredService<KesMetrics>();
+        var tenant = context.Features.GetRequiredFeature<KesRequestFeature>().State;
         var body = System.Text.Encoding.UTF8.GetBytes(metrics.Render(
             context.RequestServices.GetRequiredService<ErrorLog>().Stream.Delivered,
             context.RequestServices.GetRequiredService<AuditLog>().Stream.Delivered,
-            context.Features.GetRequiredFeature<KesRequestFeature>().State.Keys,
-            context.Features.GetRequiredFeature<KesRequestFeature>().State.Name));
+            tenant.Keys,
+            tenant.Name));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         context.Response.ContentLength = body.Length;
