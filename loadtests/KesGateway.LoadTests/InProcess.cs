@@ -36,8 +36,8 @@ public sealed class InProcessServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Gets or sets where in-process gateways write audit lines: <c>devnull</c> (the default) writes each line to /dev/null with
-    /// a flush, one write(2) per request as on stdout; <c>null</c> formats the line and drops it in memory.</summary>
+    /// <summary>Gets or sets where in-process gateways write audit lines: <c>devnull</c> (the default) writes them to /dev/null the way
+    /// the server writes stdout (buffered, one write(2) per batch the audit writer drains); <c>null</c> formats them and drops them in memory.</summary>
     public static string AuditSink { get; set; } = "devnull";
 
     /// <summary>Starts a gateway from <paramref name="config"/> exactly as the CLI does: TLS, identity, policy, limits, audit (see
@@ -45,7 +45,7 @@ public sealed class InProcessServer : IAsyncDisposable
     public static async Task<InProcessServer> GatewayAsync(ServerConfig config, bool memoryKeyStore)
     {
         var audit = AuditSink == "devnull" && File.Exists("/dev/null")
-            ? new StreamWriter(new FileStream("/dev/null", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1)) { AutoFlush = true }
+            ? new StreamWriter(new FileStream("/dev/null", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0), new System.Text.UTF8Encoding(false), 64 * 1024)
             : new StreamWriter(Stream.Null);
         var app = await GatewayApp.BuildAsync(new GatewayOptions
         {

@@ -63,12 +63,13 @@ public static class LoadTestCommandLine
 
     private static readonly Option<string> AuditSink = new("--audit-sink")
     {
-        Description = "In-process gateways: where audit lines go. devnull: /dev/null, flushed per line (one write per request, as on stdout); null: formatted, then dropped in memory.",
+        Description = "In-process gateways: where audit lines go. devnull: /dev/null, written as the server writes stdout (buffered, one write per batch); null: formatted, then dropped in memory.",
         DefaultValueFactory = _ => "devnull",
     };
 
     private static readonly Option<int> Rounds = new("--rounds") { Description = "Side by side: interleaved rounds of the three targets; the table takes each target's median (steadier on a shared machine).", DefaultValueFactory = _ => 1 };
 
+    private static readonly Option<string> Settle = new("--settle") { Description = "Side by side: before the measured rounds, load every target with every scenario and protocol for this long, unmeasured, so tiered JIT compilation has settled (on 2 cores it takes about 30 s of load; the first round is otherwise slower). 0 to skip.", DefaultValueFactory = _ => "0s" };
     private static readonly Option<bool> HalfPeak = new("--half-peak") { Description = "After each closed-loop triple, an open-loop run of the native target at half its measured peak (for p99)." };
 
     private static readonly Option<string> OutageAt = new("--outage-at") { Description = "When Vault goes away, from the start of the run.", DefaultValueFactory = _ => "5s" };
@@ -101,7 +102,7 @@ public static class LoadTestCommandLine
               kesgw-load outage -s generate -d 30s --outage-at 10s --outage-for 10s
             """);
         Command run = new("run", "Load a gateway that is already running (loopback only).") { Target, Host, Cert, Key, ApiKey };
-        Command sideBySide = new("side-by-side", "Start a native gateway, a forwarding gateway (YARP to a second gateway) and bare Kestrel in this process; run the same load against each; report each as a ratio to bare Kestrel.") { HalfPeak, Rounds, AuditSink };
+        Command sideBySide = new("side-by-side", "Start a native gateway, a forwarding gateway (YARP to a second gateway) and bare Kestrel in this process; run the same load against each; report each as a ratio to bare Kestrel.") { HalfPeak, Rounds, Settle, AuditSink };
         Command outage = new("outage", "Start a gateway on a Vault double in this process, stop Vault mid-run, report failed requests before, during and after.") { OutageAt, OutageFor, CacheExpiry, AuditSink };
         foreach (var command in new[] { run, sideBySide, outage })
         {
@@ -129,7 +130,7 @@ public static class LoadTestCommandLine
         {
             var common = Common(parse, "generate,decrypt");
             InProcessServer.AuditSink = Sink(parse);
-            var report = await Modes.SideBySideAsync(common, parse.GetValue(HalfPeak), Math.Max(1, parse.GetValue(Rounds)), ct).ConfigureAwait(false);
+            var report = await Modes.SideBySideAsync(common, parse.GetValue(HalfPeak), Math.Max(1, parse.GetValue(Rounds)), ParseDuration(parse.GetValue(Settle)!), ct).ConfigureAwait(false);
             Modes.Publish(report, common.Output);
             return 0;
         }));

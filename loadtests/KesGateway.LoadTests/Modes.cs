@@ -59,7 +59,7 @@ public static class Modes
     /// The same load against (a) a gateway's native generate/decrypt, (b) a gateway forwarding the same calls through YARP to a second
     /// gateway, and (c) bare Kestrel with the same mTLS answering a fixed body of the same size: the ceiling on this machine.
     /// </summary>
-    public static async Task<LoadReport> SideBySideAsync(Common common, bool halfPeakOpenLoop, int rounds, CancellationToken cancellationToken)
+    public static async Task<LoadReport> SideBySideAsync(Common common, bool halfPeakOpenLoop, int rounds, TimeSpan settle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(common);
         var report = NewReport("KesGateway side by side: native vs forwarded vs bare Kestrel", "side-by-side", common);
@@ -76,6 +76,26 @@ public static class Modes
             var bodies = await CaptureBodiesAsync(native.Address, client, common, cancellationToken).ConfigureAwait(false);
             await using var ceiling = await InProcessServer.CeilingAsync(bodies).ConfigureAwait(false);
             var targets = new (string Name, Uri Address)[] { ("native", native.Address), ("forwarded", forwarding.Address), ("ceiling", ceiling.Address) };
+            if (settle > TimeSpan.Zero)
+            {
+                // The first minute of load in a fresh process still runs tier-0 code and competes with the JIT's
+                // background compiles; without this the first round of every target is slower than the rest.
+                foreach (var h2 in common.Http2)
+                {
+                    foreach (var name in common.Scenarios)
+                    {
+                        foreach (var (_, address) in targets)
+                        {
+                            using var transport = new HttpTransport(address, "localhost", client, common.Run.Connections, h2);
+                            await transport.PrepareAsync(common.Key, common.BulkSize, cancellationToken).ConfigureAwait(false);
+                            await LoadRunner.WarmUpAsync(Scenario.Create(name, common.ListSize, common.Nodes), transport, common.Run, settle, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                report.Notes.Add($"Before the measured rounds every target ran every scenario and protocol for {settle.TotalSeconds:0.#} s, unmeasured (--settle), so tiered JIT compilation had settled.");
+            }
+
             foreach (var h2 in common.Http2)
             {
                 foreach (var name in common.Scenarios)

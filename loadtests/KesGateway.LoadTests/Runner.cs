@@ -102,6 +102,14 @@ public static class LoadRunner
     /// <summary>Gets or sets the allocation sampler that runs during measured runs (<c>--alloc-profile</c>), if any.</summary>
     public static AllocationSampler? Sampler { get; set; }
 
+    /// <summary>Runs <paramref name="scenario"/> closed-loop for <paramref name="duration"/> and measures nothing.</summary>
+    public static Task WarmUpAsync(Scenario scenario, IKesTransport transport, RunSettings settings, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var warm = settings with { Simulation = SimulationKind.Closed, Duration = duration, MaxRequests = 0 };
+        return OfferAsync(scenario, transport, warm, new LoadStats(), cancellationToken);
+    }
+
     public static async Task<RunResult> RunAsync(
         string name, string target, Scenario scenario, IKesTransport transport, RunSettings settings, CancellationToken cancellationToken,
         Action<double>? onSecond = null)

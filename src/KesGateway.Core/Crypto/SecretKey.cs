@@ -27,6 +27,7 @@ public sealed partial class SecretKey : IDisposable
     // Pinned so the GC never leaves copies of the key behind when it compacts the heap.
     private readonly byte[] _key = GC.AllocateArray<byte>(KeySize, pinned: true);
     private volatile bool _disposed;
+    private IncrementalHash?[]? _hmacs;
 
     /// <summary>Creates a key of the given type from 32 bytes (copied).</summary>
     /// <exception cref="ArgumentException">The key is not 32 bytes long.</exception>
@@ -121,7 +122,8 @@ public sealed partial class SecretKey : IDisposable
         return ciphertext;
     }
 
-    /// <summary>Encrypts with caller-chosen iv ‖ nonce (28 bytes) instead of fresh randomness; for deterministic test vectors only.</summary>
+    /// <summary>Encrypts with caller-supplied iv ‖ nonce (28 bytes): fresh randomness from a caller that draws it together with
+    /// other random bytes, or fixed bytes for deterministic test vectors.</summary>
     internal int Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> random, Span<byte> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -167,8 +169,19 @@ public sealed partial class SecretKey : IDisposable
         }
 
         plaintext = plaintext[..DataKey.Size];
-        RandomNumberGenerator.Fill(plaintext);
-        Encrypt(plaintext, associatedData, ciphertext);
+
+        // One call to the generator for the key and the message's iv and nonce: each call costs far more than its bytes.
+        Span<byte> random = stackalloc byte[DataKey.Size + RandomSize];
+        RandomNumberGenerator.Fill(random);
+        try
+        {
+            random[..DataKey.Size].CopyTo(plaintext);
+            Encrypt(plaintext, associatedData, random[DataKey.Size..], ciphertext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(random);
+        }
     }
 
     /// <summary>Generates a data encryption key: 32 random bytes and their encryption under this key.</summary>
@@ -186,6 +199,53 @@ public sealed partial class SecretKey : IDisposable
     {
         _disposed = true;
         CryptographicOperations.ZeroMemory(_key);
+        if (_hmacs is { } hmacs)
+        {
+            for (var i = 0; i < hmacs.Length; i++)
+            {
+                Interlocked.Exchange(ref hmacs[i], null)?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>HMAC-SHA256 of <paramref name="iv"/> under this key, from a keyed context kept for reuse.</summary>
+    /// <remarks>
+    /// The one-shot <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/> makes OpenSSL
+    /// look up the algorithm and key a new context on every call, which costs more than the hash; a keyed context resets
+    /// to its keyed state for free. A context serves one caller at a time: each thread takes its slot's context (or
+    /// makes one) and puts it back. Only keys on the hot path get contexts, at most a few per key.
+    /// </remarks>
+    private void HmacOverIv(ReadOnlySpan<byte> iv, Span<byte> destination)
+    {
+        var hmacs = _hmacs ?? InitializeHmacSlots();
+        ref var slot = ref hmacs[(uint)Environment.CurrentManagedThreadId % (uint)hmacs.Length];
+        var hmac = Interlocked.Exchange(ref slot, null) ?? IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        try
+        {
+            hmac.AppendData(iv);
+            hmac.GetHashAndReset(destination);
+        }
+        catch
+        {
+            hmac.Dispose();
+            throw;
+        }
+
+        if (Interlocked.CompareExchange(ref slot, hmac, null) is not null)
+        {
+            hmac.Dispose();
+        }
+        else if (_disposed)
+        {
+            // Dispose ran while the context was out: it must not outlive the key.
+            Interlocked.Exchange(ref slot, null)?.Dispose();
+        }
+    }
+
+    private IncrementalHash?[] InitializeHmacSlots()
+    {
+        Interlocked.CompareExchange(ref _hmacs, new IncrementalHash?[Math.Clamp(Environment.ProcessorCount, 1, 8)], null);
+        return _hmacs!;
     }
 
     private void DeriveMessageKey(MessageCipher cipher, ReadOnlySpan<byte> iv, Span<byte> messageKey)
@@ -194,7 +254,7 @@ public sealed partial class SecretKey : IDisposable
         {
             case MessageCipher.AesGcmHmacSha256:
                 // KES: HMAC keyed with the secret key, over the iv.
-                HMACSHA256.HashData(_key, iv, messageKey);
+                HmacOverIv(iv, messageKey);
                 break;
             case MessageCipher.ChaCha20Poly1305:
                 HChaCha20.DeriveKey(_key, iv, messageKey);

@@ -11,8 +11,12 @@ namespace KesGateway.Server.Endpoints;
 /// </remarks>
 public sealed class KesEndpointMiddleware
 {
+    private const int MaxPooled = 1024;
+
     private readonly RequestDelegate _next;
     private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<CancellationTokenSource> _deadlines = new();
+    private int _pooled;
 
     /// <summary>Creates the middleware; <paramref name="next"/> forwards the routes the tenant does not serve itself.</summary>
     public KesEndpointMiddleware(RequestDelegate next, TimeProvider time)
@@ -41,8 +45,47 @@ public sealed class KesEndpointMiddleware
             return;
         }
 
-        using var deadline = new CancellationTokenSource(route.Timeout, _time);
-        using var registration = deadline.Token.Register(static state => ((HttpContext)state!).Abort(), context);
-        await route.Handler(context).ConfigureAwait(false);
+        var deadline = RentDeadline(route.Timeout);
+        var registration = deadline.Token.UnsafeRegister(static state => ((HttpContext)state!).Abort(), context);
+        try
+        {
+            await route.Handler(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            registration.Dispose();
+            ReturnDeadline(deadline);
+        }
+    }
+
+    // One timer per request would allocate and queue a new timer each time; a pooled source re-arms its own timer.
+    private CancellationTokenSource RentDeadline(TimeSpan timeout)
+    {
+        if (_deadlines.TryDequeue(out var deadline))
+        {
+            Interlocked.Decrement(ref _pooled);
+            deadline.CancelAfter(timeout);
+            return deadline;
+        }
+
+        // Made with the clock, so its timer (and every later CancelAfter) runs on the injected TimeProvider.
+        return new CancellationTokenSource(timeout, _time);
+    }
+
+    private void ReturnDeadline(CancellationTokenSource deadline)
+    {
+        // TryReset stops the timer; a source that fired (or is firing) is not reused.
+        if (deadline.TryReset())
+        {
+            if (Interlocked.Increment(ref _pooled) <= MaxPooled)
+            {
+                _deadlines.Enqueue(deadline);
+                return;
+            }
+
+            Interlocked.Decrement(ref _pooled);
+        }
+
+        deadline.Dispose();
     }
 }

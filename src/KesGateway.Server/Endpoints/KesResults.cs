@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KesGateway.Core.Protocol;
@@ -21,16 +22,37 @@ public static class KesResults
     }
 
     /// <summary>Writes a 200 JSON answer followed by a newline, as Go's encoder does.</summary>
-    public static async Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo)
+    /// <remarks>
+    /// The body is serialized into this thread's reusable buffer, copied into the response without a flush (Kestrel sends
+    /// headers and body together, in one TLS record, when the request completes), and the buffer is cleared: answers
+    /// carry plaintext data keys.
+    /// </remarks>
+    public static Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        response.ContentLength = body.Length + 1;
-        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-        await response.Body.WriteAsync(NewLine, context.RequestAborted).ConfigureAwait(false);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        try
+        {
+            writer.Reset(buffer);
+            JsonSerializer.Serialize(writer, value, typeInfo);
+            writer.Flush();
+            buffer.Write("\n"u8);
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
+            response.ContentLength = buffer.WrittenCount;
+            response.BodyWriter.Write(buffer.WrittenSpan);
+        }
+        finally
+        {
+            // Clear zeroes what was written, so no data key stays behind in the reused buffer.
+            buffer.Clear();
+            writer.Reset();
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Writes a 200 answer with no body (create, import, delete, ready).</summary>
@@ -42,5 +64,9 @@ public static class KesResults
         return Task.CompletedTask;
     }
 
-    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 }

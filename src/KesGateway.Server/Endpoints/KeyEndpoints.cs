@@ -346,7 +346,7 @@ internal static partial class KeyEndpoints
     }
 
     /// <summary>Checks the key name, then reads the JSON body, answering either error itself; KES checks the name first.</summary>
-    private static async Task<(bool Ok, T? Body)> ReadRequestAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, KesError invalidBody)
+    private static async ValueTask<(bool Ok, T? Body)> ReadRequestAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, KesError invalidBody)
     {
         if (Begin(context, out var request) is null)
         {
@@ -390,7 +390,7 @@ internal static partial class KeyEndpoints
 
     /// <summary>Rents the named key from the cache (one keystore read per key per expiry), answering the error itself when it
     /// cannot; the caller disposes the lease, never the key.</summary>
-    private static async Task<KeyLease?> ReadKeyAsync(HttpContext context)
+    private static async ValueTask<KeyLease?> ReadKeyAsync(HttpContext context)
     {
         if (Begin(context, out var request) is not { } name)
         {

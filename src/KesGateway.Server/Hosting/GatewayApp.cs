@@ -71,6 +71,10 @@ public static class GatewayApp
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
+        // Hosting starts an Activity and a log scope for every request whenever this category is enabled at any
+        // level; it only logs request start and finish (Information), which the line above already drops.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         // YARP logs each forwarding failure with its stack trace; the proxy's own events say it once, in a line.
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
         builder.Logging.SetMinimumLevel(ToLogLevel(config.Log.Error));
@@ -168,6 +172,16 @@ public static class GatewayApp
         app.UseMiddleware<KesMetricsMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<KesEndpointMiddleware>();
+
+        // Only forwarded requests get past the endpoint middleware. Routing and authorization are placed here
+        // explicitly: WebApplication would otherwise put them in front of the whole pipeline, so every native
+        // request would pay for matching YARP's catch-all route and evaluating its authorization metadata.
+        app.UseRouting();
+        if (app.Services.GetService<Microsoft.AspNetCore.Authorization.IAuthorizationHandlerProvider>() is not null)
+        {
+            app.UseAuthorization();
+        }
+
         app.MapKesProxy(context => context.Features.Get<KesRequestFeature>()?.State.Upstream);
 
         // A reload checks the new upstreams' certificates before the swap and hands them to YARP after it.

@@ -27,8 +27,29 @@ public sealed record TenantState(
     ClientCertificatePolicy ClientCertificates,
     FrozenSet<string> Native)
 {
+    private Tenancy.TenantFeature? _feature;
+
+    // A copy (`with`) is another tenant snapshot: it must not share the original's cached feature.
+    private TenantState(TenantState original)
+    {
+        Config = original.Config;
+        Policies = original.Policies;
+        Routes = original.Routes;
+        KeyStore = original.KeyStore;
+        Keys = original.Keys;
+        ServerCertificate = original.ServerCertificate;
+        ClientCertificates = original.ClientCertificates;
+        Native = original.Native;
+    }
+
     /// <summary>Gets the tenant's name.</summary>
     public string Name => Config.Name;
+
+    /// <summary>Gets a value indicating whether this is the <c>default</c> tenant (the top-level sections of a KES config).</summary>
+    public bool IsDefault => Config.Name == TenantConfig.DefaultName;
+
+    /// <summary>Gets the request feature naming this tenant, made once per snapshot rather than per request.</summary>
+    public Tenancy.TenantFeature Feature => _feature ??= new Tenancy.TenantFeature(this);
 
     /// <summary>Gets the upstream cluster forwarded routes go to, or <see langword="null"/>.</summary>
     public string? Upstream => Config.Upstream;

@@ -15,15 +15,15 @@ public sealed class KesMetrics
 {
     private static readonly double[] Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 3, 5, 10];
 
-    private readonly ConcurrentDictionary<int, long> _byCode = new();
+    private readonly ConcurrentDictionary<int, Counter> _byCode = new();
     private readonly long[] _bucketCounts = new long[Buckets.Length];
     private readonly TimeProvider _time;
     private readonly long _started;
     private long _active;
     private long _histogramCount;
     private long _histogramSumMicros;
-    private readonly ConcurrentDictionary<(string Tenant, string Limit, string Result), long> _rateLimited = new();
-    private readonly ConcurrentDictionary<(string Tenant, string Route, int Code), long> _requests = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Limit, string Result), Counter> _rateLimited = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Route, int Code), Counter> _requests = new();
     private long _reloads;
     private long _reloadFailures;
 
@@ -42,7 +42,7 @@ public sealed class KesMetrics
     public void RequestFinished(int status, TimeSpan elapsed)
     {
         Interlocked.Decrement(ref _active);
-        _byCode.AddOrUpdate(status, 1, static (_, n) => n + 1);
+        _byCode.GetOrAdd(status, static _ => new Counter()).Increment();
         Interlocked.Increment(ref _histogramCount);
         Interlocked.Add(ref _histogramSumMicros, (long)(elapsed.TotalMicroseconds));
         var seconds = elapsed.TotalSeconds;
@@ -58,11 +58,11 @@ public sealed class KesMetrics
 
     /// <summary>Counts a rate-limit decision: <paramref name="result"/> is allowed, queued or rejected; <paramref name="limit"/> the budget that decided.</summary>
     public void RateLimited(string tenant, string limit, string result) =>
-        _rateLimited.AddOrUpdate((tenant, limit, result), 1, static (_, n) => n + 1);
+        _rateLimited.GetOrAdd((tenant, limit, result), static _ => new Counter()).Increment();
 
     /// <summary>Counts a finished request of <paramref name="tenant"/> on <paramref name="route"/> (a route path, or <c>unmatched</c>).</summary>
     public void Request(string tenant, string route, int code) =>
-        _requests.AddOrUpdate((tenant, route, code), 1, static (_, n) => n + 1);
+        _requests.GetOrAdd((tenant, route, code), static _ => new Counter()).Increment();
 
     /// <summary>Gets or sets the source of the upstream endpoints' health (upstream, endpoint address, healthy) for the metrics.</summary>
     public Func<IEnumerable<(string Upstream, string Endpoint, bool Healthy)>>? UpstreamHealth { get; set; }
@@ -77,7 +77,7 @@ public sealed class KesMetrics
     public string Render(long errorEvents, long auditEvents, KeyCache? cache, string? tenant = null)
     {
         var sb = new StringBuilder(4096);
-        var codes = _byCode.ToArray().OrderBy(kv => kv.Key).ToArray();
+        var codes = _byCode.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Value)).OrderBy(kv => kv.Key).ToArray();
         Family(sb, "kes_http_request_success", "counter", "Number of requests that have been served successfully.", codes.Where(c => c.Key < 400));
         Family(sb, "kes_http_request_error", "counter", "Number of request that failed due to some error. (HTTP 4xx status code)", codes.Where(c => c.Key is >= 400 and < 500));
         Family(sb, "kes_http_request_failure", "counter", "Number of request that failed due to some internal failure. (HTTP 5xx status code)", codes.Where(c => c.Key >= 500));
@@ -140,7 +140,7 @@ public sealed class KesMetrics
         // A named tenant sees its own rows only (tenants must not learn of each other's traffic); the default tenant
         // belongs to whoever runs the gateway and sees them all.
         var everything = tenant is null or Configuration.TenantConfig.DefaultName;
-        var requests = _requests.Where(e => everything || e.Key.Tenant == tenant).OrderBy(e => e.Key).ToArray();
+        var requests = _requests.Where(e => everything || e.Key.Tenant == tenant).Select(e => (e.Key, e.Value.Value)).OrderBy(e => e.Key).ToArray();
         if (requests.Length > 0)
         {
             sb.Append("# HELP kesgw_requests_total Requests by tenant, route and status code, every route included.\n# TYPE kesgw_requests_total counter\n");
@@ -160,7 +160,7 @@ public sealed class KesMetrics
             }
         }
 
-        var limited = _rateLimited.Where(e => everything || e.Key.Tenant == tenant).OrderBy(e => e.Key).ToArray();
+        var limited = _rateLimited.Where(e => everything || e.Key.Tenant == tenant).Select(e => (e.Key, e.Value.Value)).OrderBy(e => e.Key).ToArray();
         if (limited.Length > 0)
         {
             sb.Append("# HELP kesgw_ratelimit_requests_total Rate-limit decisions by tenant, deciding budget (tenant, policy, identity; none when no budget made the request wait) and result (allowed, queued, rejected).\n# TYPE kesgw_ratelimit_requests_total counter\n");
@@ -196,4 +196,15 @@ public sealed class KesMetrics
 
     private static void Single(StringBuilder sb, string name, string type, string help, long value) =>
         sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
+
+    /// <summary>One labelled counter. Found with a lock-free dictionary read and bumped with one atomic add, where
+    /// <c>AddOrUpdate</c> would take the dictionary's bucket lock on every request.</summary>
+    private sealed class Counter
+    {
+        private long _value;
+
+        public long Value => Volatile.Read(ref _value);
+
+        public void Increment() => Interlocked.Increment(ref _value);
+    }
 }

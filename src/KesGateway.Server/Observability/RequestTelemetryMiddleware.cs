@@ -41,7 +41,7 @@ public sealed class RequestTelemetryMiddleware
             var request = context.Features.Get<KesRequestFeature>();
             var tenant = context.Features.Get<Tenancy.TenantFeature>()?.Tenant.Name;
             _metrics.Request(tenant ?? Configuration.TenantConfig.DefaultName, request?.Route.Path ?? "unmatched", context.Response.StatusCode);
-            _audit.Write(
+            await _audit.WriteAsync(
                 new AuditEvent
                 {
                     Time = _time.GetUtcNow(),
@@ -54,7 +54,7 @@ public sealed class RequestTelemetryMiddleware
                     Response = new AuditResponse { Code = context.Response.StatusCode, Time = (long)(elapsed.Ticks * 100) },
                 },
                 context.Request.Method,
-                tenant);
+                tenant).ConfigureAwait(false);
         }
     }
 }

@@ -58,7 +58,9 @@ public sealed class TenancyMiddleware
                 new KesError(StatusCodes.Status421MisdirectedRequest, $"host '{host}' is not served on this connection; connect with TLS server name '{host}'"));
         }
 
-        context.Features.Set(new TenantFeature(tenant));
-        return TenantScope.RunAsync(tenant.Name, () => _next(context));
+        context.Features.Set(tenant.Feature);
+
+        // No scope means the default tenant, so a single-tenant gateway skips the per-request execution-context copy.
+        return tenant.IsDefault ? _next(context) : TenantScope.RunAsync(tenant.Name, () => _next(context));
     }
 }

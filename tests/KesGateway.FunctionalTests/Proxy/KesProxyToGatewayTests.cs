@@ -36,6 +36,6 @@ public sealed class KesProxyToGatewayTests
 
         // The upstream's own errors come back as it wrote them.
         Assert.Equal("key does not exist", await ProxyAssert.KesErrorAsync(missing, HttpStatusCode.NotFound));
-        Assert.Contains(identity.Identity, upstream.Audit.ToString(), StringComparison.Ordinal);
+        Assert.Contains(identity.Identity, await upstream.Audit.WaitForAsync("/v1/key/describe/no-such-key"), StringComparison.Ordinal);
     }
 }

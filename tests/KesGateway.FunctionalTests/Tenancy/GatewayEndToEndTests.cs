@@ -92,7 +92,8 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
 
         // Create and list went to A's cluster, generate and decrypt never did; the key sits under A's prefix.
-        var upstreamA = _kesA1.Audit.ToString() + _kesA2.Audit.ToString();
+        await AuditCapture.WaitForAsync("/v1/key/list/", _kesA1.Audit, _kesA2.Audit);
+        var upstreamA = await AuditCapture.WaitForAsync("/v1/key/create/minio-key", _kesA1.Audit, _kesA2.Audit);
         Assert.Contains("/v1/key/create/minio-key", upstreamA, StringComparison.Ordinal);
         Assert.Contains("/v1/key/list/", upstreamA, StringComparison.Ordinal);
         Assert.DoesNotContain("/v1/key/generate/", upstreamA, StringComparison.Ordinal);
@@ -174,7 +175,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         await Task.WhenAll(traffic);
 
         Assert.Empty(failures);
-        Assert.Contains("res.code=200", gateway.Audit.ToString(), StringComparison.Ordinal);
+        Assert.Contains("res.code=200", await gateway.Audit.WaitForAsync("res.code=200"), StringComparison.Ordinal);
     }
 
     private Task<TestGateway> StartAsync() =>
