@@ -30,8 +30,8 @@ public static class KesResults
     public static Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
         try
         {
             writer.Reset(buffer);
@@ -65,8 +65,8 @@ public static class KesResults
     }
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static ArrayBufferWriter<byte>? _threadBuffer;
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static Utf8JsonWriter? _threadWriter;
 }
