@@ -70,6 +70,10 @@ public sealed record RunResult
 
     public required LatencySummary Latency { get; init; }
 
+    /// <summary>Gets, for an open loop, how late the harness itself sent each request after its intended time (its own
+    /// scheduling, not the server's): the part of the latencies the load generator is responsible for.</summary>
+    public LatencySummary? SendLag { get; init; }
+
     public List<IntervalPoint> Series { get; init; } = [];
 
     public List<HistogramBin> Histogram { get; init; } = [];

@@ -49,6 +49,11 @@ public static class Reports
             sb.AppendLine(Table(["phase", "from s", "to s", "requests", "errors"], [.. run.Phases.Select(p => new[] { p.Name, F(p.FromSeconds, "0.0"), F(p.ToSeconds, "0.0"), p.Requests.ToString(Inv), p.Errors.ToString(Inv) })]));
         }
 
+        foreach (var run in report.Runs.Where(r => r.SendLag is not null))
+        {
+            sb.AppendLine(Inv, $"Send lag of {run.Name} (the harness sending late, included in its latencies): p50 {F(run.SendLag!.P50Ms)} ms, p99 {F(run.SendLag.P99Ms)} ms, max {F(run.SendLag.MaxMs)} ms");
+        }
+
         foreach (var note in report.Notes)
         {
             sb.AppendLine("note: " + note);
@@ -93,6 +98,17 @@ public static class Reports
             foreach (var p in run.Phases)
             {
                 sb.AppendLine(Inv, $"| {p.Name} | {p.FromSeconds:0.0} | {p.ToSeconds:0.0} | {p.Requests} | {p.Errors} |");
+            }
+        }
+
+        if (report.Runs.Any(r => r.SendLag is not null))
+        {
+            sb.AppendLine().AppendLine("### Open-loop send lag").AppendLine();
+            sb.AppendLine("How late the harness itself sent requests after their intended time (its own scheduling on this machine's cores, not the server's). Open-loop latencies count from the intended time, so this lag is part of them.").AppendLine();
+            sb.AppendLine("| run | p50 ms | p90 ms | p99 ms | max ms |").AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var r in report.Runs.Where(r => r.SendLag is not null))
+            {
+                sb.AppendLine(Inv, $"| {r.Name} | {r.SendLag!.P50Ms:0.000} | {r.SendLag.P90Ms:0.000} | {r.SendLag.P99Ms:0.000} | {r.SendLag.MaxMs:0.000} |");
             }
         }
 

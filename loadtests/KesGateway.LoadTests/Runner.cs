@@ -80,6 +80,12 @@ public sealed class LoadStats
 
     public HistogramBase Interval() => _recorder.GetIntervalHistogram();
 
+    /// <summary>Gets how late the open loop's pacer sent requests (written by the pacer thread alone, read after the run).</summary>
+    public LongHistogram SendLag { get; } = new(MaxNanos, 3);
+
+    public void RecordSendLag(long intendedTimestamp, long sentTimestamp) =>
+        SendLag.RecordValue(Math.Clamp((long)((sentTimestamp - intendedTimestamp) * (1e9 / Stopwatch.Frequency)), 0, MaxNanos));
+
     public Dictionary<string, long> Statuses()
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -216,6 +222,7 @@ public static class LoadRunner
             CpuMicrosPerRequest = stats.Requests > 0 ? Math.Round(cpu / stats.Requests, 1) : 0,
             AllocatedBytesPerRequest = stats.Requests > 0 ? Math.Round((double)allocated / stats.Requests) : 0,
             Latency = Summary(total),
+            SendLag = settings.Simulation == SimulationKind.Closed ? null : Summary(stats.SendLag),
             Series = series,
             Histogram = Bins(total),
         };
@@ -259,52 +266,57 @@ public static class LoadRunner
         double DueAt(long i) => slope == 0 ? i / from : (-from + Math.Sqrt((from * from) + (2 * slope * i))) / slope;
 
         using var outstanding = new SemaphoreSlim(settings.MaxOutstanding);
-        var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
-        long next = 0;
-        var worker = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var due = DueAt(next);
-            if (due >= duration || (settings.MaxRequests > 0 && next >= settings.MaxRequests))
-            {
-                break;
-            }
 
-            var now = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (due > now)
+        // The pacer runs on its own thread and sleeps with microsecond precision between arrivals. Spinning (or
+        // yielding) until each send time would burn a core the server needs on a small machine, and millisecond timers
+        // would send in bursts, late by up to a tick: both would show up in the latencies as if the server were slow.
+        var sent = await Task.Factory.StartNew(
+            () =>
             {
-                var wait = due - now;
-                if (wait > 0.002)
+                var inFlight = new List<Task>();
+                long next = 0;
+                var worker = 0;
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(wait - 0.001), cancellationToken).ConfigureAwait(false);
+                    var due = DueAt(next);
+                    if (due >= duration || (settings.MaxRequests > 0 && next >= settings.MaxRequests))
+                    {
+                        break;
+                    }
+
+                    var wait = due - Stopwatch.GetElapsedTime(start).TotalSeconds;
+                    if (wait > 0)
+                    {
+                        Pacer.Sleep(wait);
+                        continue;
+                    }
+
+                    var intended = start + (long)(due * Stopwatch.Frequency);
+                    outstanding.Wait(cancellationToken);
+                    stats.RecordSendLag(intended, Stopwatch.GetTimestamp());
+                    inFlight.Add(SendAsync(worker++ % Math.Max(1, settings.Connections), intended));
+                    next++;
+                    if (inFlight.Count > 8192)
+                    {
+                        inFlight.RemoveAll(t => t.IsCompleted);
+                    }
                 }
-                else
-                {
-                    Thread.Yield();
-                }
 
-                continue;
-            }
+                return inFlight;
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).ConfigureAwait(false);
 
-            var intended = start + (long)(due * Stopwatch.Frequency);
-            await outstanding.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var w = worker++ % Math.Max(1, settings.Connections);
-            inFlight.Add(SendAsync(w, intended));
-            next++;
-            if (inFlight.Count > 8192)
-            {
-                inFlight.RemoveAll(t => t.IsCompleted);
-            }
-        }
-
-        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        await Task.WhenAll(sent).ConfigureAwait(false);
 
         async Task SendAsync(int w, long intended)
         {
             try
             {
-                await Task.Yield();
+                // Starts on the pacer's thread and leaves it at the first wait (the socket send is usually done by
+                // then): a hop to the thread pool first would cost every request one more thread wake-up.
                 var (status, calls) = await scenario.RunAsync(transport, w, cancellationToken).ConfigureAwait(false);
                 stats.Record(intended, Stopwatch.GetTimestamp(), status, calls);
             }

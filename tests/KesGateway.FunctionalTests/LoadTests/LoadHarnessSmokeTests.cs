@@ -18,7 +18,7 @@ public sealed class LoadHarnessSmokeTests : IDisposable
     [Fact]
     public async Task SideBySide_ClosedLoopAndHalfPeakOpenLoop_WritesEveryReport()
     {
-        var exit = await RunAsync("side-by-side", "-s", "generate", "-p", "h1", "-c", "2", "-k", "2", "-d", "1s", "-n", "300", "--warmup", "0s", "--half-peak");
+        var exit = await RunAsync("side-by-side", "-s", "generate", "-p", "h1", "-c", "2", "-k", "2", "-d", "1s", "-n", "300", "--warmup", "0s", "--settle", "200ms", "--half-peak");
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "report.json"), TestContext.Current.CancellationToken));
@@ -28,6 +28,9 @@ public sealed class LoadHarnessSmokeTests : IDisposable
         Assert.All(runs.EnumerateArray(), r => Assert.True(r.GetProperty("requests").GetInt64() > 0));
         Assert.All(runs.EnumerateArray(), r => Assert.Equal(0, r.GetProperty("errors").GetInt64()));
         Assert.Contains("open loop", runs[3].GetProperty("simulation").GetString(), StringComparison.Ordinal);
+        Assert.True(runs[3].GetProperty("sendLag").GetProperty("maxMs").GetDouble() >= 0);
+        Assert.Equal(JsonValueKind.Null, runs[0].GetProperty("sendLag").ValueKind);
+        Assert.Contains(json.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("--settle", StringComparison.Ordinal));
         var row = Assert.Single(json.RootElement.GetProperty("comparison").EnumerateArray());
         Assert.True(row.GetProperty("nativeToCeiling").GetDouble() > 0);
         Assert.True(json.RootElement.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
@@ -42,6 +45,7 @@ public sealed class LoadHarnessSmokeTests : IDisposable
 
         var markdown = await File.ReadAllTextAsync(Path.Combine(_dir, "report.md"), TestContext.Current.CancellationToken);
         Assert.Contains("| generate | HTTP/1.1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("### Open-loop send lag", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
