@@ -53,7 +53,9 @@ public sealed record RunSettings
 public sealed class LoadStats
 {
     private const long MaxNanos = 60L * 1_000_000_000;
-    private readonly Recorder _recorder = new(1, MaxNanos, 3, (id, low, high, digits) => new LongHistogram(id, low, high, digits));
+    // Many workers record at once: the recorder needs a histogram that is safe for concurrent writers (a plain
+    // LongHistogram loses counts under contention and its total drifts from its buckets, which breaks reading it).
+    private readonly Recorder _recorder = new(1, MaxNanos, 3, (id, low, high, digits) => new LongConcurrentHistogram(id, low, high, digits));
     private readonly long[] _statuses = new long[600];
     private long _requests;
     private long _errors;
