@@ -9,8 +9,9 @@ namespace KesGateway.Server.Observability;
 /// <summary>The audit log: one event per request (KES audits only create, import and delete; we audit everything).</summary>
 /// <remarks>
 /// Events go to every <c>/v1/log/audit</c> subscriber at once, and to stdout as one text line each when the audit level
-/// allows INFO. Lines are formatted and written by one background writer that flushes when it has caught up, so a
-/// request never waits for a write(2) or for another request's line, and a burst costs one write per batch. The queue
+/// allows INFO. Lines are formatted and written by one background writer that wakes at most every few milliseconds and
+/// flushes when it has caught up, so a request never waits for a write(2) or for another request's line, and a burst
+/// costs one write per batch. The queue
 /// is bounded: when stdout cannot keep up, requests wait for room rather than lines being dropped or memory growing.
 /// Disposing drains the queue, so every request answered before shutdown is in the log.
 /// </remarks>
@@ -18,6 +19,7 @@ public sealed class AuditLog : IAsyncDisposable
 {
     private const int QueueCapacity = 16 * 1024;
     private const int LineBuffer = 1024;
+    private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(5);
 
     private readonly GatewayStateHolder _state;
     private readonly TextWriter _output;
@@ -123,6 +125,13 @@ public sealed class AuditLog : IAsyncDisposable
                 catch (ObjectDisposedException)
                 {
                 }
+            }
+
+            // Let lines gather before waiting again: a writer woken for every line would cost each request a thread
+            // wake-up. Lines reach stdout at most this late; live subscribers get them at once.
+            if (!reader.Completion.IsCompleted)
+            {
+                await Task.Delay(Coalesce).ConfigureAwait(false);
             }
         }
     }

@@ -50,7 +50,7 @@ public sealed class TenancyMiddleware
             tenant = gateway.FindByHost(context.Request.Host.Host) ?? gateway.Default;
         }
 
-        var host = context.Request.Host.Host;
+        var host = HostName(context.Request.Host.Value);
         if (gateway.FindByHost(host) is { } named && !ReferenceEquals(named, tenant))
         {
             return KesResults.WriteErrorAsync(
@@ -62,5 +62,20 @@ public sealed class TenancyMiddleware
 
         // No scope means the default tenant, so a single-tenant gateway skips the per-request execution-context copy.
         return tenant.IsDefault ? _next(context) : TenantScope.RunAsync(tenant.Name, () => _next(context));
+    }
+
+    /// <summary>The host part of a Host header (<c>name</c>, <c>name:port</c>, <c>[v6]:port</c>) as a slice of it:
+    /// <see cref="HostString.Host"/> would allocate a string on every request.</summary>
+    internal static ReadOnlySpan<char> HostName(string? header)
+    {
+        var value = header.AsSpan();
+        if (value.StartsWith('['))
+        {
+            var end = value.IndexOf(']');
+            return end > 0 ? value[..(end + 1)] : value;
+        }
+
+        var colon = value.IndexOf(':');
+        return colon >= 0 && colon == value.LastIndexOf(':') ? value[..colon] : value;
     }
 }
