@@ -34,6 +34,8 @@ public sealed class TenancyMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         var gateway = _state.Current;
+        var host = HostName(context.Request.Host.Value);
+        var named = gateway.FindByHost(host);
         TenantState? tenant;
         if (context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && items.TryGetValue(ItemKey, out var value) && value is string name)
         {
@@ -47,11 +49,10 @@ public sealed class TenancyMiddleware
         else
         {
             // Without our handshake (a test host): the Host header is all there is.
-            tenant = gateway.FindByHost(context.Request.Host.Host) ?? gateway.Default;
+            tenant = named ?? gateway.Default;
         }
 
-        var host = HostName(context.Request.Host.Value);
-        if (gateway.FindByHost(host) is { } named && !ReferenceEquals(named, tenant))
+        if (named is not null && !ReferenceEquals(named, tenant))
         {
             return KesResults.WriteErrorAsync(
                 context,
